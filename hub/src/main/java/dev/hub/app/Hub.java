@@ -1,0 +1,111 @@
+package dev.hub.app;
+
+import dev.hub.config.HubConfig;
+import dev.hub.gateway.GatewayVerticle;
+import dev.hub.node.HubNode;
+import dev.hub.node.Readiness;
+import dev.hub.presence.LocalPresenceStore;
+import dev.hub.presence.NodeInfo;
+import dev.hub.presence.PresenceStore;
+import dev.hub.presence.PresenceVerticle;
+import dev.hub.room.LocalRoomBroker;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running node: its Vert.x instance, its services and its verticles, started and stopped as a whole. */
+public final class Hub {
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
+  private final Vertx vertx;
+  private final HubNode node;
+  private final int port;
+  private final List<GatewayVerticle> gateways;
+
+  private Hub(Vertx vertx, HubNode node, int port, List<GatewayVerticle> gateways) {
+    this.vertx = vertx;
+    this.node = node;
+    this.port = port;
+    this.gateways = gateways;
+  }
+
+  /** Starts a single node. Blocks briefly to resolve the host name and, for port 0, a free port. */
+  public static Future<Hub> start(HubConfig config) {
+    int eventLoops = Runtime.getRuntime().availableProcessors();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+    int port = config.http().port() != 0 ? config.http().port() : freePort(config.http().host());
+    String name = config.node().name() != null ? config.node().name() : hostName() + ":" + port;
+    PresenceStore presence = new LocalPresenceStore();
+    HubNode node = new HubNode(config, name, presence, new LocalRoomBroker());
+    node.readinessCheck("cluster", () -> Readiness.DISABLED);
+    node.readinessCheck("nats", () -> Readiness.DISABLED);
+
+    List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(new PresenceVerticle(presence, node.announcer(), config.presence()))
+        .compose(id -> vertx.deployVerticle(() -> {
+          GatewayVerticle gateway = new GatewayVerticle(node, port);
+          gateways.add(gateway);
+          return gateway;
+        }, new DeploymentOptions().setInstances(eventLoops)))
+        .compose(id -> presence.registerNode(new NodeInfo(name, config.http().host() + ":" + port, 0,
+            node.startedAt())))
+        .map(v -> new Hub(vertx, node, port, gateways))
+        .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public HubNode node() {
+    return node;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Graceful stop: refuse new connections, flush and {@code bye} every session, close 1001, remove presence,
+   * then close Vert.x; whatever is not done within {@code shutdown.graceMs} is cut short.
+   */
+  public Future<Void> stop() {
+    long graceMs = node.config().shutdown().graceMs();
+    node.startDraining();
+    List<Future<Void>> drains = gateways.stream().map(GatewayVerticle::drain).toList();
+    return Future.join(drains)
+        .timeout(graceMs * 3 / 4, TimeUnit.MILLISECONDS)
+        .onFailure(e -> LOG.warn("drain did not finish in time: {}", e.getMessage()))
+        .transform(v -> vertx.close().timeout(graceMs / 4, TimeUnit.MILLISECONDS))
+        .mapEmpty();
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(host, 0));
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + host, e);
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+}

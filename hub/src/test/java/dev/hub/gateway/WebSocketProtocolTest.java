@@ -1,0 +1,341 @@
+package dev.hub.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.Frames;
+import dev.hub.test.TestHub;
+import dev.hub.test.WsClient;
+import io.vertx.core.http.UpgradeRejectedException;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every client frame of PROTOCOL.md section 1 and its reply, over real WebSocket connections. */
+class WebSocketProtocolTest {
+  private static TestHub hub;
+
+  @BeforeAll
+  static void startHub() {
+    hub = TestHub.start("limits.maxRoomsPerSession", "3", "node.name", "n1");
+  }
+
+  @AfterAll
+  static void stopHub() {
+    hub.close();
+  }
+
+  @Test
+  void welcomeComesFirstWithTheSessionAndTheNamedUser() {
+    try (WsClient ann = hub.connect("user=ann")) {
+      JsonNode welcome = ann.await(f -> true);
+      assertEquals("welcome", welcome.get("type").asText());
+      assertEquals("ann", welcome.get("user").asText());
+      assertEquals("n1", welcome.get("node").asText());
+      assertEquals(30000, welcome.get("heartbeat").asLong());
+      assertEquals(1, welcome.get("protocol").asInt());
+      assertFalse(welcome.get("session").asText().isEmpty());
+    }
+  }
+
+  @Test
+  void anonymousUserIsNamedAfterTheSession() {
+    try (WsClient anon = hub.connect()) {
+      JsonNode welcome = anon.await("welcome");
+      assertEquals("anon-" + welcome.get("session").asText(), welcome.get("user").asText());
+    }
+  }
+
+  @Test
+  void badUserNameIsRefusedWithHttp400() {
+    Throwable refusal = WsClient.refusal(hub.port(), "user=bad%20name");
+    assertTrue(refusal instanceof UpgradeRejectedException, refusal.toString());
+    assertEquals(400, ((UpgradeRejectedException) refusal).getStatus());
+    Throwable tooLong = WsClient.refusal(hub.port(), "user=" + "u".repeat(129));
+    assertEquals(400, ((UpgradeRejectedException) tooLong).getStatus());
+  }
+
+  @Test
+  void joinAcksWithTheClusterWideMemberCountAndPublishReachesEveryMember() {
+    try (WsClient ann = hub.connect("user=ann"); WsClient bob = hub.connect("user=bob")) {
+      JsonNode first = ann.join("lobby-1");
+      assertEquals("lobby-1", first.get("room").asText());
+      assertEquals(1, first.get("members").asInt());
+      assertEquals(2, bob.join("lobby-1").get("members").asInt());
+
+      JsonNode ack = ann.request("type", "publish", "room", "lobby-1", "event", "chat:msg",
+          "data", Frames.object("text", "hi"));
+      assertEquals("ack", ack.get("type").asText());
+      String id = ack.get("id").asText();
+      for (WsClient member : List.of(ann, bob)) {
+        JsonNode event = member.events("lobby-1", 1).get(0);
+        assertEquals("event", event.get("type").asText());
+        assertEquals("chat:msg", event.get("event").asText());
+        assertEquals("hi", event.get("data").get("text").asText());
+        assertEquals(id, event.get("id").asText());
+        assertEquals("ann", event.get("from").asText());
+        assertTrue(event.get("ts").asLong() > 0);
+        assertFalse(event.has("seq"), "no history, so no seq");
+      }
+    }
+  }
+
+  @Test
+  void publishWithoutDataDeliversNullAndStringRefsAreEchoed() {
+    try (WsClient ann = hub.connect()) {
+      ann.join("nodata");
+      ann.send("type", "publish", "room", "nodata", "event", "e", "ref", "abc");
+      JsonNode ack = ann.await(f -> "ack".equals(f.path("type").asText()));
+      assertEquals("abc", ack.get("ref").asText());
+      JsonNode event = ann.events("nodata", 1).get(0);
+      assertTrue(event.has("data") && event.get("data").isNull(), event.toString());
+    }
+  }
+
+  @Test
+  void echoFalseSkipsTheSenderOnly() {
+    try (WsClient ann = hub.connect(); WsClient bob = hub.connect()) {
+      ann.join("echo");
+      bob.join("echo");
+      ann.request("type", "publish", "room", "echo", "event", "quiet", "echo", false);
+      ann.request("type", "publish", "room", "echo", "event", "loud");
+      // Events from one publisher arrive in order, so once "loud" is here "quiet" would have been too.
+      assertEquals("loud", ann.events("echo", 1).get(0).get("event").asText());
+      assertTrue(ann.waiting().stream().noneMatch(f -> "quiet".equals(f.path("event").asText())));
+      List<JsonNode> bobs = bob.events("echo", 2);
+      assertEquals("quiet", bobs.get(0).get("event").asText());
+      assertEquals("loud", bobs.get(1).get("event").asText());
+    }
+  }
+
+  @Test
+  void aRepeatedClientIdIsAcknowledgedButDeliveredOnce() {
+    try (WsClient ann = hub.connect("user=dedup-ann"); WsClient bob = hub.connect()) {
+      ann.join("dedup");
+      bob.join("dedup");
+      JsonNode first = ann.request("type", "publish", "room", "dedup", "event", "e", "id", "msg-1", "data", 1);
+      JsonNode again = ann.request("type", "publish", "room", "dedup", "event", "e", "id", "msg-1", "data", 2);
+      assertEquals("msg-1", first.get("id").asText());
+      assertEquals("msg-1", again.get("id").asText());
+      ann.request("type", "publish", "room", "dedup", "event", "e", "id", "msg-2", "data", 3);
+      List<JsonNode> events = bob.events("dedup", 2);
+      assertEquals(1, events.get(0).get("data").asInt());
+      assertEquals("msg-1", events.get(0).get("id").asText());
+      assertEquals(3, events.get(1).get("data").asInt());
+    }
+  }
+
+  @Test
+  void serverIdsAreUniqueAndSortableByTime() {
+    try (WsClient ann = hub.connect()) {
+      ann.join("ids");
+      String previous = "";
+      for (int i = 0; i < 50; i++) {
+        String id = ann.request("type", "publish", "room", "ids", "event", "e").get("id").asText();
+        assertTrue(id.compareTo(previous) > 0, id + " after " + previous);
+        previous = id;
+      }
+    }
+  }
+
+  @Test
+  void leaveAcksAndStopsDelivery() {
+    try (WsClient ann = hub.connect(); WsClient bob = hub.connect()) {
+      ann.join("leaving");
+      bob.join("leaving");
+      JsonNode ack = bob.request("type", "leave", "room", "leaving");
+      assertEquals("ack", ack.get("type").asText());
+      assertEquals("leaving", ack.get("room").asText());
+      assertFalse(ack.has("members"));
+      ann.request("type", "publish", "room", "leaving", "event", "after");
+      ann.events("leaving", 1);
+      JsonNode pong = bob.request("type", "ping");
+      assertEquals("pong", pong.get("type").asText());
+      assertTrue(bob.waiting().stream().noneMatch(f -> "event".equals(f.path("type").asText())));
+    }
+  }
+
+  @Test
+  void presenceListsMembersWithTheirFields() {
+    try (WsClient ann = hub.connect("user=pres-ann"); WsClient bob = hub.connect("user=pres-bob")) {
+      ann.join("pres");
+      bob.join("pres");
+      JsonNode reply = ann.request("type", "presence", "room", "pres");
+      assertEquals("presence", reply.get("type").asText());
+      assertEquals("pres", reply.get("room").asText());
+      JsonNode members = reply.get("members");
+      assertEquals(2, members.size());
+      JsonNode member = members.get(0);
+      assertEquals("pres-ann", member.get("user").asText());
+      assertEquals("n1", member.get("node").asText());
+      assertTrue(member.get("joinedAt").asLong() > 0);
+      assertTrue(member.get("meta").isObject());
+      assertFalse(member.get("session").asText().isEmpty());
+    }
+  }
+
+  @Test
+  void presenceOfARoomNotJoinedIsAllowed() {
+    try (WsClient ann = hub.connect(); WsClient bob = hub.connect()) {
+      ann.join("watched");
+      JsonNode reply = bob.request("type", "presence", "room", "watched");
+      assertEquals(1, reply.get("members").size());
+    }
+  }
+
+  @Test
+  void presenceDiffTellsOtherMembersWhoCameAndWent() {
+    try (WsClient ann = hub.connect("user=diff-ann"); WsClient bob = hub.connect("user=diff-bob")) {
+      ann.join("diffs");
+      bob.join("diffs");
+      JsonNode joined = ann.await("presence_diff");
+      assertEquals("diffs", joined.get("room").asText());
+      assertEquals("diff-bob", joined.get("joins").get(0).get("user").asText());
+      assertEquals(0, joined.get("leaves").size());
+      bob.request("type", "leave", "room", "diffs");
+      JsonNode left = ann.await("presence_diff");
+      assertEquals("diff-bob", left.get("leaves").get(0).get("user").asText());
+      bob.close();
+      ann.request("type", "ping");
+      assertTrue(bob.waiting().stream().noneMatch(f -> "presence_diff".equals(f.path("type").asText())),
+          "the joiner gets no diff of its own join");
+    }
+  }
+
+  @Test
+  void closingASessionSendsLeavesAndRemovesItFromPresence() {
+    try (WsClient ann = hub.connect("user=close-ann")) {
+      ann.join("closing");
+      WsClient bob = hub.connect("user=close-bob");
+      bob.join("closing");
+      ann.await("presence_diff");
+      bob.close();
+      JsonNode left = ann.await("presence_diff");
+      assertEquals("close-bob", left.get("leaves").get(0).get("user").asText());
+      assertEquals(1, ann.request("type", "presence", "room", "closing").get("members").size());
+    }
+  }
+
+  @Test
+  void noDiffsAboveDiffMaxMembers() {
+    try (TestHub small = TestHub.start("presence.diffMaxMembers", "1");
+        WsClient ann = small.connect(); WsClient bob = small.connect()) {
+      ann.join("big");
+      assertEquals(2, bob.join("big").get("members").asInt());
+      ann.request("type", "publish", "room", "big", "event", "marker");
+      ann.events("big", 1);
+      assertTrue(ann.waiting().stream().noneMatch(f -> "presence_diff".equals(f.path("type").asText())));
+    }
+  }
+
+  @Test
+  void joiningTwiceIsIdempotent() {
+    try (WsClient ann = hub.connect()) {
+      ann.join("twice");
+      JsonNode again = ann.join("twice");
+      assertEquals(1, again.get("members").asInt());
+    }
+  }
+
+  @Test
+  void pingIsAnsweredWithPongAndServerTime() {
+    try (WsClient ann = hub.connect()) {
+      JsonNode pong = ann.request("type", "ping");
+      assertEquals("pong", pong.get("type").asText());
+      assertTrue(Math.abs(System.currentTimeMillis() - pong.get("ts").asLong()) < 60_000);
+    }
+  }
+
+  @Test
+  void requestIsUnavailableWithoutTheNatsBridge() {
+    try (WsClient ann = hub.connect()) {
+      JsonNode error = ann.request("type", "request", "event", "orders.get", "data", 1, "timeout", 1000);
+      assertError(error, "unavailable");
+    }
+  }
+
+  @Test
+  void everyBadFrameGetsItsErrorCodeAndTheConnectionStays() {
+    try (WsClient ann = hub.connect()) {
+      ann.await("welcome");
+      assertError(sendRaw(ann, "{not json"), "bad_json");
+      assertError(sendRaw(ann, "[1,2,3]"), "bad_frame");
+      assertError(sendRaw(ann, "\"text\""), "bad_frame");
+      assertError(sendRaw(ann, "{\"type\":\"ping\",\"ref\":{\"a\":1}}"), "bad_frame");
+      assertError(sendRaw(ann, "{\"type\":\"ping\",\"ref\":[1]}"), "bad_frame");
+      assertError(ann.request("room", "x"), "missing_field");
+      assertError(ann.request("type", 7), "bad_frame");
+      assertError(ann.request("type", "subscribe", "room", "x"), "unknown_type");
+      assertError(ann.request("type", "join"), "missing_field");
+      assertError(ann.request("type", "join", "room", 12), "bad_frame");
+      assertError(ann.request("type", "join", "room", ""), "invalid_room");
+      assertError(ann.request("type", "join", "room", "has space"), "invalid_room");
+      assertError(ann.request("type", "join", "room", ".lead"), "invalid_room");
+      assertError(ann.request("type", "join", "room", "trail."), "invalid_room");
+      assertError(ann.request("type", "join", "room", "dou..ble"), "invalid_room");
+      assertError(ann.request("type", "join", "room", "r".repeat(129)), "invalid_room");
+      assertEquals("ack", ann.request("type", "join", "room", "r".repeat(128)).get("type").asText());
+      assertError(ann.request("type", "publish", "room", "r".repeat(128)), "missing_field");
+      assertError(ann.request("type", "publish", "room", "r".repeat(128), "event", "bad event"), "invalid_event");
+      assertError(ann.request("type", "publish", "room", "r".repeat(128), "event", "e".repeat(65)), "invalid_event");
+      assertError(ann.request("type", "publish", "room", "r".repeat(128), "event", "e", "id", 5), "bad_frame");
+      assertError(ann.request("type", "publish", "room", "r".repeat(128), "event", "e", "id", "bad id"), "bad_frame");
+      assertError(ann.request("type", "publish", "room", "r".repeat(128), "event", "e", "echo", "no"), "bad_frame");
+      assertError(ann.request("type", "publish", "room", "not-joined", "event", "e"), "not_joined");
+      assertError(ann.request("type", "leave", "room", "not-joined"), "not_joined");
+      ann.sendBinary(new byte[] {1, 2, 3});
+      assertError(ann.await("error"), "bad_frame");
+      assertEquals("pong", ann.request("type", "ping").get("type").asText(), "the connection survives");
+    }
+  }
+
+  @Test
+  void errorsEchoTheRefOfTheFailedRequest() {
+    try (WsClient ann = hub.connect()) {
+      ann.send("type", "leave", "room", "nowhere", "ref", "r-77");
+      JsonNode error = ann.await("error");
+      assertEquals("r-77", error.get("ref").asText());
+      assertEquals("not_joined", error.get("code").asText());
+      assertFalse(error.get("message").asText().isEmpty());
+    }
+  }
+
+  @Test
+  void tooManyRoomsIsRefusedPastTheLimit() {
+    try (WsClient ann = hub.connect()) {
+      ann.join("cap-1");
+      ann.join("cap-2");
+      ann.join("cap-3");
+      assertError(ann.request("type", "join", "room", "cap-4"), "too_many_rooms");
+      ann.request("type", "leave", "room", "cap-1");
+      ann.join("cap-4");
+    }
+  }
+
+  @Test
+  void requestsTakeEffectInTheOrderSent() {
+    try (WsClient ann = hub.connect(); WsClient bob = hub.connect()) {
+      bob.join("ordered");
+      // No waiting for the join's ack: the publish right behind it must see the join.
+      ann.send("type", "join", "room", "ordered", "ref", 1);
+      ann.send("type", "publish", "room", "ordered", "event", "e", "ref", 2);
+      assertEquals("ack", ann.await(f -> f.path("ref").asInt() == 2 && "ack".equals(f.path("type").asText()))
+          .get("type").asText());
+      assertEquals("e", bob.events("ordered", 1).get(0).get("event").asText());
+    }
+  }
+
+  private static JsonNode sendRaw(WsClient client, String text) {
+    client.sendText(text);
+    return client.await("error");
+  }
+
+  private static void assertError(JsonNode frame, String code) {
+    assertEquals("error", frame.path("type").asText(), () -> "expected error " + code + ", got " + frame);
+    assertEquals(code, frame.path("code").asText(), frame::toString);
+    assertFalse(frame.path("message").asText().isEmpty(), "an error explains itself");
+  }
+}

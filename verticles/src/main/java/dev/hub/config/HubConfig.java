@@ -1,0 +1,52 @@
+package dev.hub.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole typed configuration of a node. Every default is declared in the record that owns the key
+ * and equals the value documented in {@code config/hub.yaml}.
+ */
+public record HubConfig(
+    NodeConfig node,
+    HttpConfig http,
+    HeartbeatConfig heartbeat,
+    LimitsConfig limits,
+    PresenceConfig presence,
+    BatchConfig batch,
+    DedupConfig dedup,
+    ShutdownConfig shutdown) {
+
+  /** The embedded defaults: a single node on 127.0.0.1:8080. */
+  public static HubConfig defaults() {
+    return new HubConfig(NodeConfig.defaults(), HttpConfig.defaults(), HeartbeatConfig.defaults(),
+        LimitsConfig.defaults(), PresenceConfig.defaults(), BatchConfig.defaults(), DedupConfig.defaults(),
+        ShutdownConfig.defaults());
+  }
+
+  /**
+   * Checks every value's range.
+   *
+   * @throws IllegalArgumentException naming the first bad key, e.g. {@code http.port: must be 0 to 65535}
+   */
+  public void validate() {
+    List<String> problems = new ArrayList<>();
+    node.validate(problems);
+    http.validate(problems);
+    heartbeat.validate(problems);
+    limits.validate(problems);
+    presence.validate(problems);
+    batch.validate(problems);
+    dedup.validate(problems);
+    shutdown.validate(problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(problems.get(0));
+    }
+  }
+
+  static void require(List<String> problems, boolean ok, String key, String rule) {
+    if (!ok) {
+      problems.add(key + ": " + rule);
+    }
+  }
+}

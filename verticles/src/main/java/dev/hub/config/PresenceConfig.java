@@ -1,0 +1,35 @@
+package dev.hub.config;
+
+import java.util.List;
+
+/**
+ * Presence bookkeeping.
+ *
+ * @param refreshMs how often a live session's presence entries are touched; idle sessions cost nothing in between
+ * @param staleAfterMs an entry not touched for this long is swept, whatever the cause
+ * @param sweepMs how often stale entries are looked for
+ * @param diffMaxMembers rooms larger than this get no {@code presence_diff}, only counts
+ */
+public record PresenceConfig(long refreshMs, long staleAfterMs, long sweepMs, int diffMaxMembers) {
+
+  /** 25 s: several refreshes fit in one staleness window. */
+  public static final long DEFAULT_REFRESH_MS = 25_000;
+  /** 5 min: a backstop for anything the normal cleanup missed. */
+  public static final long DEFAULT_STALE_AFTER_MS = 300_000;
+  /** 5 s between sweeps. */
+  public static final long DEFAULT_SWEEP_MS = 5_000;
+  /** 1000 members: above this a diff per join would cost members squared frames. */
+  public static final int DEFAULT_DIFF_MAX_MEMBERS = 1000;
+
+  public static PresenceConfig defaults() {
+    return new PresenceConfig(DEFAULT_REFRESH_MS, DEFAULT_STALE_AFTER_MS, DEFAULT_SWEEP_MS, DEFAULT_DIFF_MAX_MEMBERS);
+  }
+
+  void validate(List<String> problems) {
+    HubConfig.require(problems, refreshMs >= 10, "presence.refreshMs", "must be at least 10");
+    HubConfig.require(problems, staleAfterMs > refreshMs, "presence.staleAfterMs",
+        "must be greater than presence.refreshMs");
+    HubConfig.require(problems, sweepMs >= 10, "presence.sweepMs", "must be at least 10");
+    HubConfig.require(problems, diffMaxMembers >= 0, "presence.diffMaxMembers", "must not be negative");
+  }
+}

@@ -1,0 +1,140 @@
+package dev.hub.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.node.HubNode;
+import dev.hub.presence.Member;
+import dev.hub.protocol.ClientFrame;
+import dev.hub.protocol.ErrorCode;
+import dev.hub.protocol.FrameParser;
+import dev.hub.protocol.ProtocolException;
+import dev.hub.protocol.ServerFrame;
+import dev.hub.room.RoomPublisher;
+import dev.hub.session.Session;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Serves the requests of PROTOCOL.md section 1 for the sessions of one event loop. */
+final class ClientRequests {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientRequests.class);
+
+  private final HubNode node;
+  private final LocalRooms rooms;
+  private final int maxRooms;
+
+  ClientRequests(HubNode node, LocalRooms rooms) {
+    this.node = node;
+    this.rooms = rooms;
+    this.maxRooms = node.config().limits().maxRoomsPerSession();
+  }
+
+  /** One complete text message from the session. */
+  void handle(Session session, byte[] message) {
+    node.metrics().frameIn();
+    ClientFrame frame;
+    try {
+      frame = FrameParser.parse(message);
+    } catch (ProtocolException e) {
+      error(session, e.ref(), e.code(), e.getMessage());
+      return;
+    }
+    JsonNode ref = frame.ref();
+    if (frame instanceof ClientFrame.Ping) {
+      session.outbox().reply(new ServerFrame.Pong(ref, System.currentTimeMillis()));
+    } else if (frame instanceof ClientFrame.Request) {
+      error(session, ref, ErrorCode.UNAVAILABLE, "request-reply needs the NATS bridge, which this node does not run");
+    } else if (frame instanceof ClientFrame.Join join) {
+      session.enqueue(() -> join(session, join)).onFailure(e -> failed(session, ref, e));
+    } else if (frame instanceof ClientFrame.Leave leave) {
+      session.enqueue(() -> leave(session, leave)).onFailure(e -> failed(session, ref, e));
+    } else if (frame instanceof ClientFrame.Publish publish) {
+      session.enqueue(() -> publish(session, publish)).onFailure(e -> failed(session, ref, e));
+    } else if (frame instanceof ClientFrame.PresenceQuery query) {
+      session.enqueue(() -> presence(session, query)).onFailure(e -> failed(session, ref, e));
+    }
+  }
+
+  /** A binary message: refused, the connection stays. */
+  void binary(Session session) {
+    node.metrics().frameIn();
+    error(session, null, ErrorCode.BAD_FRAME, "binary frames are not accepted; send JSON text frames");
+  }
+
+  private Future<Void> join(Session session, ClientFrame.Join join) {
+    String room = join.room();
+    if (!session.isOpen()) {
+      return Future.succeededFuture();
+    }
+    if (session.rooms().contains(room)) {
+      return node.presence().count(room)
+          .map(count -> reply(session, new ServerFrame.Ack(join.ref(), room, count, null, null)));
+    }
+    if (session.rooms().size() >= maxRooms) {
+      throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, "a session may be in at most " + maxRooms + " rooms");
+    }
+    session.rooms().add(room);
+    Member member = session.info().asMember(System.currentTimeMillis());
+    return rooms.add(room, session)
+        .compose(v -> node.presence().join(room, member))
+        .map(count -> {
+          reply(session, new ServerFrame.Ack(join.ref(), room, count, null, null));
+          node.announcer().joined(room, member, count);
+          return (Void) null;
+        })
+        .onFailure(e -> {
+          session.rooms().remove(room);
+          rooms.remove(room, session);
+        });
+  }
+
+  private Future<Void> leave(Session session, ClientFrame.Leave leave) {
+    String room = leave.room();
+    if (!session.rooms().remove(room)) {
+      throw new ProtocolException(ErrorCode.NOT_JOINED, "not in room " + room);
+    }
+    rooms.remove(room, session);
+    return node.presence().leave(room, session.id())
+        .map(left -> {
+          reply(session, new ServerFrame.Ack(leave.ref(), room, null, null, null));
+          if (left != null) {
+            node.announcer().left(left);
+          }
+          return null;
+        });
+  }
+
+  private Future<Void> publish(Session session, ClientFrame.Publish publish) {
+    if (!session.rooms().contains(publish.room())) {
+      throw new ProtocolException(ErrorCode.NOT_JOINED, "join room " + publish.room() + " before publishing to it");
+    }
+    RoomPublisher.Result result = node.publisher().publish(publish.room(), publish.event(), publish.data(),
+        publish.id(), session.user(), session.user(), publish.echo() ? null : session.id(),
+        RoomPublisher.Source.WEBSOCKET);
+    reply(session, new ServerFrame.Ack(publish.ref(), null, null, result.id(), null));
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> presence(Session session, ClientFrame.PresenceQuery query) {
+    return node.presence().members(query.room())
+        .map(members -> reply(session, new ServerFrame.Presence(query.ref(), query.room(), members)));
+  }
+
+  private Void reply(Session session, ServerFrame frame) {
+    session.outbox().reply(frame);
+    return null;
+  }
+
+  private void failed(Session session, JsonNode ref, Throwable failure) {
+    if (failure instanceof ProtocolException e) {
+      error(session, ref, e.code(), e.getMessage());
+    } else {
+      LOG.warn("request of session {} failed", session.id(), failure);
+      error(session, ref, ErrorCode.INTERNAL, "the request failed on the server; try again");
+    }
+  }
+
+  private void error(Session session, JsonNode ref, ErrorCode code, String message) {
+    node.metrics().error(code);
+    session.outbox().reply(new ServerFrame.Error(ref, code, message));
+  }
+}

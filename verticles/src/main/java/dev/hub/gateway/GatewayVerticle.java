@@ -1,0 +1,70 @@
+package dev.hub.gateway;
+
+import dev.hub.http.ApiRoutes;
+import dev.hub.node.HubNode;
+import dev.hub.session.BatchScheduler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+/**
+ * The HTTP server of one event loop: {@code /ws}, the HTTP API, health and metrics. Owns the sessions it
+ * accepted, their local room membership and their heartbeat. Deployed once per event loop.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private final HubNode node;
+  private final int port;
+  private HttpServer server;
+  private ShardSessions sessions;
+  private Heartbeat heartbeat;
+
+  /**
+   * @param port the port to bind; the application resolves port 0 once so every instance shares one port
+   */
+  public GatewayVerticle(HubNode node, int port) {
+    this.node = node;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    LocalRooms rooms = new LocalRooms(context, node.broker(), node.batchPolicy());
+    sessions = new ShardSessions(node, rooms, new BatchScheduler(vertx, node.config().batch().maxDelayMs()));
+    ClientRequests requests = new ClientRequests(node, rooms);
+    heartbeat = new Heartbeat(vertx, node, sessions);
+    heartbeat.start();
+
+    Router router = Router.router(vertx);
+    router.get("/ws").handler(new WebSocketEndpoint(node, sessions, requests)::upgrade);
+    new ApiRoutes(node).mount(router);
+
+    int maxFrame = node.config().limits().maxFrameBytes();
+    HttpServerOptions options = new HttpServerOptions()
+        .setMaxWebSocketFrameSize(maxFrame)
+        .setMaxWebSocketMessageSize(maxFrame)
+        .setIdleTimeout(0);
+    server = vertx.createHttpServer(options).requestHandler(router);
+    return server.listen(port, node.config().http().host());
+  }
+
+  /** The port this instance is bound to. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** Shutdown, on this verticle's event loop: {@code bye} and close 1001 for every session, presence removed. */
+  public Future<Void> drain() {
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> sessions.drain().onComplete(drained));
+    return drained.future();
+  }
+
+  @Override
+  public Future<?> stop() {
+    heartbeat.stop();
+    return server.close();
+  }
+}

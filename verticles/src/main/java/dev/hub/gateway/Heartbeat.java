@@ -1,0 +1,76 @@
+package dev.hub.gateway;
+
+import dev.hub.config.HeartbeatConfig;
+import dev.hub.node.HubNode;
+import dev.hub.protocol.CloseCode;
+import dev.hub.session.Session;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Liveness of one event loop's sessions with one periodic timer: pings every {@code heartbeat.intervalMs},
+ * closes with 4000 whoever was silent for {@code heartbeat.timeoutMs}, and touches presence for live sessions
+ * no more often than {@code presence.refreshMs}.
+ */
+final class Heartbeat {
+  private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+
+  private final Vertx vertx;
+  private final HubNode node;
+  private final ShardSessions sessions;
+  private final long intervalMs;
+  private final long timeoutMs;
+  private final long refreshMs;
+  private long nextPingAt;
+  private long timer = -1;
+
+  Heartbeat(Vertx vertx, HubNode node, ShardSessions sessions) {
+    HeartbeatConfig config = node.config().heartbeat();
+    this.vertx = vertx;
+    this.node = node;
+    this.sessions = sessions;
+    this.intervalMs = config.intervalMs();
+    this.timeoutMs = config.effectiveTimeoutMs();
+    this.refreshMs = node.config().presence().refreshMs();
+  }
+
+  void start() {
+    // Checking four times per timeout bounds how late a silent session is closed to a quarter of the timeout.
+    long tick = Math.max(10, Math.min(Math.min(intervalMs, timeoutMs / 4), refreshMs));
+    nextPingAt = System.currentTimeMillis() + intervalMs;
+    timer = vertx.setPeriodic(tick, id -> tick());
+  }
+
+  void stop() {
+    vertx.cancelTimer(timer);
+  }
+
+  private void tick() {
+    long now = System.currentTimeMillis();
+    boolean ping = now >= nextPingAt;
+    if (ping) {
+      nextPingAt = now + intervalMs;
+    }
+    List<String> touched = new ArrayList<>();
+    for (Session session : sessions.snapshot()) {
+      if (now - session.lastHeardAt() > timeoutMs) {
+        sessions.close(session, CloseCode.HEARTBEAT_TIMEOUT, "heartbeat timeout");
+        continue;
+      }
+      if (ping) {
+        session.socket().writePing(Buffer.buffer());
+      }
+      if (now - session.lastTouchedAt() >= refreshMs) {
+        session.touched(now);
+        touched.add(session.id());
+      }
+    }
+    if (!touched.isEmpty()) {
+      node.presence().touch(touched, now).onFailure(e -> LOG.warn("presence refresh failed", e));
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.hub.gateway;
+
+import dev.hub.room.Broadcast;
+import dev.hub.room.RoomBroker;
+import dev.hub.room.RoomReceiver;
+import dev.hub.session.BatchPolicy;
+import dev.hub.session.Session;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Room membership of the sessions on one event loop, and their end of the room broker: subscribed to a room
+ * while it has a member here.
+ */
+final class LocalRooms implements RoomReceiver {
+  private final Context context;
+  private final RoomBroker broker;
+  private final BatchPolicy batchPolicy;
+  private final Map<String, RoomMembers> rooms = new HashMap<>();
+  private final Map<String, Future<Void>> subscriptions = new HashMap<>();
+
+  LocalRooms(Context context, RoomBroker broker, BatchPolicy batchPolicy) {
+    this.context = context;
+    this.broker = broker;
+    this.batchPolicy = batchPolicy;
+  }
+
+  /** Adds a member; completes once the room's broadcasts from anywhere reach this loop. */
+  Future<Void> add(String room, Session session) {
+    rooms.computeIfAbsent(room, r -> new RoomMembers()).add(session);
+    return subscriptions.computeIfAbsent(room, r -> broker.subscribe(r, this));
+  }
+
+  void remove(String room, Session session) {
+    RoomMembers members = rooms.get(room);
+    if (members == null) {
+      return;
+    }
+    members.remove(session);
+    if (members.isEmpty()) {
+      rooms.remove(room);
+      subscriptions.remove(room);
+      broker.unsubscribe(room, this);
+    }
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  @Override
+  public void receive(Broadcast broadcast) {
+    RoomMembers members = rooms.get(broadcast.room());
+    if (members == null) {
+      return;
+    }
+    String event = broadcast.event();
+    boolean batchable = event != null && batchPolicy.matches(event);
+    String exclude = broadcast.excludeSession();
+    for (Session session : members.snapshot()) {
+      if (exclude != null && exclude.equals(session.id())) {
+        continue;
+      }
+      if (event == null) {
+        session.outbox().ordered(broadcast.frame());
+      } else {
+        session.outbox().event(broadcast.frame(), batchable);
+      }
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.hub.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.hub.node.HubNode;
+import dev.hub.node.Readiness;
+import dev.hub.presence.Member;
+import dev.hub.presence.NodeInfo;
+import dev.hub.presence.RoomCount;
+import dev.hub.protocol.ClientFrame;
+import dev.hub.protocol.ErrorCode;
+import dev.hub.protocol.FrameParser;
+import dev.hub.protocol.Names;
+import dev.hub.protocol.ProtocolException;
+import dev.hub.room.RoomPublisher;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP API of PROTOCOL.md section 7, plus {@code /health}, {@code /ready} and {@code /metrics}. */
+public final class ApiRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+
+  /** {@code limit} of {@code GET /api/rooms} when absent. */
+  public static final int DEFAULT_ROOMS_LIMIT = 100;
+  /** Largest {@code limit} of {@code GET /api/rooms}; larger ones are cut to this. */
+  public static final int MAX_ROOMS_LIMIT = 1000;
+  /** The identity HTTP publishes are deduplicated under when no token names the caller. */
+  public static final String API_IDENTITY = "api";
+
+  private record RoomsPage(List<RoomCount> rooms) {
+  }
+
+  private record RoomPresence(String room, int count, List<Member> members) {
+  }
+
+  private record NodeList(List<NodeInfo> nodes) {
+  }
+
+  private record Published(String id) {
+  }
+
+  private record Status(String status) {
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  private record ReadyBody(String status, String reason, Map<String, String> checks) {
+  }
+
+  private final HubNode node;
+
+  public ApiRoutes(HubNode node) {
+    this.node = node;
+  }
+
+  public void mount(Router router) {
+    router.get("/health").handler(ctx -> HttpReplies.json(ctx, 200, new Status("UP")));
+    router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(node.metrics().scrape()));
+
+    router.get("/api/presence").handler(ctx -> answer(ctx, node.presence().totals()));
+    router.get("/api/rooms").handler(this::rooms);
+    router.get("/api/rooms/:room/presence").handler(this::roomPresence);
+    router.get("/api/users/:user/presence").handler(ctx -> answer(ctx, node.presence().user(ctx.pathParam("user"))));
+    router.get("/api/nodes").handler(ctx -> answer(ctx, node.presence().nodes().map(NodeList::new)));
+    router.post("/api/rooms/:room/events")
+        .handler(BodyHandler.create(false).setBodyLimit(node.config().limits().maxFrameBytes()))
+        .handler(this::publish);
+
+    router.errorHandler(404, ctx -> HttpReplies.error(ctx, ErrorCode.NOT_FOUND, "no such resource"));
+    router.errorHandler(405, ctx -> HttpReplies.error(ctx, ErrorCode.METHOD_NOT_ALLOWED,
+        "method " + ctx.request().method() + " is not allowed here"));
+    router.errorHandler(413, ctx -> HttpReplies.error(ctx, ErrorCode.TOO_LARGE,
+        "body larger than " + node.config().limits().maxFrameBytes() + " bytes"));
+    router.errorHandler(500, ctx -> {
+      LOG.warn("HTTP {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      HttpReplies.error(ctx, ErrorCode.INTERNAL, "the request failed on the server");
+    });
+  }
+
+  private void ready(RoutingContext ctx) {
+    Map<String, Readiness> checks = node.readiness();
+    String reason = node.draining() ? "draining" : checks.entrySet().stream()
+        .filter(e -> e.getValue().blocksTraffic())
+        .map(e -> e.getKey() + ": " + e.getValue().reason())
+        .findFirst().orElse(null);
+    Map<String, String> states = new java.util.LinkedHashMap<>();
+    checks.forEach((name, check) -> states.put(name, check.state()));
+    HttpReplies.json(ctx, reason == null ? 200 : 503, new ReadyBody(reason == null ? "UP" : "DOWN", reason, states));
+  }
+
+  private void rooms(RoutingContext ctx) {
+    String prefix = ctx.request().getParam("prefix", "");
+    String limitParam = ctx.request().getParam("limit");
+    int limit = DEFAULT_ROOMS_LIMIT;
+    if (limitParam != null) {
+      try {
+        limit = Math.min(MAX_ROOMS_LIMIT, Integer.parseInt(limitParam));
+      } catch (NumberFormatException e) {
+        limit = 0;
+      }
+      if (limit < 1) {
+        HttpReplies.error(ctx, ErrorCode.BAD_FRAME, "limit must be a whole number from 1 to " + MAX_ROOMS_LIMIT);
+        return;
+      }
+    }
+    answer(ctx, node.presence().rooms(prefix, limit).map(RoomsPage::new));
+  }
+
+  private void roomPresence(RoutingContext ctx) {
+    String room = ctx.pathParam("room");
+    if (!Names.isRoom(room)) {
+      HttpReplies.error(ctx, ErrorCode.INVALID_ROOM, "not a valid room name");
+      return;
+    }
+    answer(ctx, node.presence().members(room).map(members -> new RoomPresence(room, members.size(), members)));
+  }
+
+  private void publish(RoutingContext ctx) {
+    String room = ctx.pathParam("room");
+    ClientFrame.Publish event;
+    try {
+      if (!Names.isRoom(room)) {
+        throw new ProtocolException(ErrorCode.INVALID_ROOM, "not a valid room name");
+      }
+      event = FrameParser.parseEventBody(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+    } catch (ProtocolException e) {
+      HttpReplies.error(ctx, e.code(), e.getMessage());
+      return;
+    }
+    RoomPublisher.Result result = node.publisher().publish(room, event.event(), event.data(), event.id(),
+        API_IDENTITY, null, null, RoomPublisher.Source.HTTP);
+    HttpReplies.json(ctx, 202, new Published(result.id()));
+  }
+
+  private <T> void answer(RoutingContext ctx, Future<T> result) {
+    answer(ctx, result, Function.identity());
+  }
+
+  private <T> void answer(RoutingContext ctx, Future<T> result, Function<T, ?> body) {
+    result.onSuccess(value -> HttpReplies.json(ctx, 200, body.apply(value)))
+        .onFailure(e -> {
+          LOG.warn("HTTP {} failed", ctx.request().path(), e);
+          HttpReplies.error(ctx, ErrorCode.UNAVAILABLE, "presence is not reachable right now");
+        });
+  }
+}

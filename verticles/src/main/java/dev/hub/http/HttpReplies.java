@@ -1,0 +1,35 @@
+package dev.hub.http;
+
+import dev.hub.protocol.ErrorCode;
+import dev.hub.protocol.Json;
+import io.vertx.ext.web.RoutingContext;
+
+/** JSON answers of the HTTP API, errors shaped as PROTOCOL.md section 7 says. */
+public final class HttpReplies {
+
+  /** {@code {"error":"CODE","message":"..."}}. */
+  public record ErrorBody(String error, String message) {
+  }
+
+  private HttpReplies() {
+  }
+
+  public static void json(RoutingContext ctx, int status, Object body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(Json.encode(body));
+  }
+
+  /** An error with the code's usual HTTP status. */
+  public static void error(RoutingContext ctx, ErrorCode code, String message) {
+    error(ctx, code.httpStatus(), code, message);
+  }
+
+  public static void error(RoutingContext ctx, int status, ErrorCode code, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    json(ctx, status, new ErrorBody(code.wire(), message));
+  }
+}

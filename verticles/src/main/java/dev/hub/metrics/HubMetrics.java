@@ -1,0 +1,86 @@
+package dev.hub.metrics;
+
+import dev.hub.protocol.ErrorCode;
+import dev.hub.room.RoomPublisher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/** The hub's own meters, exposed in Prometheus text format on {@code /metrics}. */
+public final class HubMetrics {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Counter framesIn;
+  private final Counter framesOut;
+  private final Counter batches;
+  private final Counter duplicates;
+  private final Map<RoomPublisher.Source, Counter> published = new EnumMap<>(RoomPublisher.Source.class);
+  private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+  private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
+
+  public HubMetrics(IntSupplier localRooms) {
+    Gauge.builder("hub.connections", connections, AtomicInteger::get)
+        .description("WebSocket sessions open on this node").register(registry);
+    Gauge.builder("hub.rooms", localRooms, IntSupplier::getAsInt)
+        .description("Rooms with members on this node").register(registry);
+    framesIn = Counter.builder("hub.frames.in").description("Client frames received").register(registry);
+    framesOut = Counter.builder("hub.frames.out").description("Frames written to clients").register(registry);
+    batches = Counter.builder("hub.batches").description("Batch frames written").register(registry);
+    duplicates = Counter.builder("hub.publish.duplicates")
+        .description("Publishes dropped as repeats within the dedup window").register(registry);
+    for (RoomPublisher.Source source : RoomPublisher.Source.values()) {
+      published.put(source, Counter.builder("hub.events.published").tag("source", source.name().toLowerCase())
+          .description("Events accepted for delivery").register(registry));
+    }
+    for (ErrorCode code : ErrorCode.values()) {
+      errors.put(code, Counter.builder("hub.errors").tag("code", code.wire())
+          .description("Error replies sent, by code").register(registry));
+    }
+  }
+
+  public void connectionOpened() {
+    connections.incrementAndGet();
+  }
+
+  public void connectionClosed(int closeCode) {
+    connections.decrementAndGet();
+    closes.computeIfAbsent(closeCode, code -> Counter.builder("hub.closes").tag("code", Integer.toString(code))
+        .description("WebSocket sessions closed, by close code").register(registry)).increment();
+  }
+
+  public void frameIn() {
+    framesIn.increment();
+  }
+
+  public void frameOut() {
+    framesOut.increment();
+  }
+
+  public void batchOut() {
+    batches.increment();
+  }
+
+  public void error(ErrorCode code) {
+    errors.get(code).increment();
+  }
+
+  public void published(RoomPublisher.Source source) {
+    published.get(source).increment();
+  }
+
+  public void duplicatePublish() {
+    duplicates.increment();
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,123 @@
+package dev.hub.node;
+
+import dev.hub.config.HubConfig;
+import dev.hub.metrics.HubMetrics;
+import dev.hub.presence.PresenceAnnouncer;
+import dev.hub.presence.PresenceStore;
+import dev.hub.room.EventIds;
+import dev.hub.room.PublishDedup;
+import dev.hub.room.RoomBroker;
+import dev.hub.room.RoomPublisher;
+import dev.hub.session.BatchPolicy;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The services one node's verticles share: configuration, identity, presence, room fan-out, metrics. Built
+ * once by the application and handed to every verticle instance it deploys.
+ */
+public final class HubNode {
+  private final HubConfig config;
+  private final String name;
+  private final String tag;
+  private final long startedAt = System.currentTimeMillis();
+  private final PresenceStore presence;
+  private final RoomBroker broker;
+  private final HubMetrics metrics;
+  private final RoomPublisher publisher;
+  private final PresenceAnnouncer announcer;
+  private final BatchPolicy batchPolicy;
+  private final AtomicLong sessionCounter = new AtomicLong();
+  private final Map<String, Supplier<Readiness>> readinessChecks = new ConcurrentHashMap<>();
+  private volatile boolean draining;
+
+  public HubNode(HubConfig config, String name, PresenceStore presence, RoomBroker broker) {
+    this.config = config;
+    this.name = name;
+    this.tag = randomTag();
+    this.presence = presence;
+    this.broker = broker;
+    this.metrics = new HubMetrics(broker::localRooms);
+    this.publisher = new RoomPublisher(broker, new EventIds(tag), new PublishDedup(config.dedup()), metrics);
+    this.announcer = new PresenceAnnouncer(broker, config.presence().diffMaxMembers());
+    this.batchPolicy = new BatchPolicy(config.batch().events());
+  }
+
+  public HubConfig config() {
+    return config;
+  }
+
+  /** The node's name, as clients and the API see it. */
+  public String name() {
+    return name;
+  }
+
+  public long startedAt() {
+    return startedAt;
+  }
+
+  public PresenceStore presence() {
+    return presence;
+  }
+
+  public RoomBroker broker() {
+    return broker;
+  }
+
+  public HubMetrics metrics() {
+    return metrics;
+  }
+
+  public RoomPublisher publisher() {
+    return publisher;
+  }
+
+  public PresenceAnnouncer announcer() {
+    return announcer;
+  }
+
+  public BatchPolicy batchPolicy() {
+    return batchPolicy;
+  }
+
+  /** A session id unique across the cluster: this start's random tag and a counter. */
+  public String newSessionId() {
+    return tag + "-" + Long.toString(sessionCounter.incrementAndGet(), 36);
+  }
+
+  /** True from the start of shutdown: upgrades are refused and {@code /ready} is down. */
+  public boolean draining() {
+    return draining;
+  }
+
+  public void startDraining() {
+    draining = true;
+  }
+
+  /** Adds a line to {@code /ready}, e.g. {@code cluster} or {@code nats}. */
+  public void readinessCheck(String name, Supplier<Readiness> check) {
+    readinessChecks.put(name, check);
+  }
+
+  /** The current state of every readiness check, by name. */
+  public Map<String, Readiness> readiness() {
+    Map<String, Readiness> states = new LinkedHashMap<>();
+    readinessChecks.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> states.put(e.getKey(), e.getValue().get()));
+    return states;
+  }
+
+  private static String randomTag() {
+    SecureRandom random = new SecureRandom();
+    StringBuilder tag = new StringBuilder(8);
+    for (int i = 0; i < 8; i++) {
+      tag.append(Character.forDigit(random.nextInt(36), 36));
+    }
+    return tag.toString();
+  }
+}

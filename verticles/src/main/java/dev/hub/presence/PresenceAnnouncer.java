@@ -1,0 +1,40 @@
+package dev.hub.presence;
+
+import dev.hub.protocol.Json;
+import dev.hub.protocol.ServerFrame;
+import dev.hub.room.Broadcast;
+import dev.hub.room.RoomBroker;
+import java.util.List;
+
+/**
+ * Sends {@code presence_diff} to the other members of a room while it has at most
+ * {@code presence.diffMaxMembers} members; above that only counts are kept current.
+ */
+public final class PresenceAnnouncer {
+  private final RoomBroker broker;
+  private final int diffMaxMembers;
+
+  public PresenceAnnouncer(RoomBroker broker, int diffMaxMembers) {
+    this.broker = broker;
+    this.diffMaxMembers = diffMaxMembers;
+  }
+
+  /** A member joined; {@code members} is the room's count with it. */
+  public void joined(String room, Member member, int members) {
+    if (members <= diffMaxMembers) {
+      send(room, new ServerFrame.PresenceDiff(room, List.of(member), List.of()), member.session());
+    }
+  }
+
+  /** A member left; the diff goes while the room, counting the leaver, was small enough. */
+  public void left(RoomLeave leave) {
+    if (leave.remaining() + 1 <= diffMaxMembers) {
+      send(leave.room(), new ServerFrame.PresenceDiff(leave.room(), List.of(), List.of(leave.member())),
+          leave.member().session());
+    }
+  }
+
+  private void send(String room, ServerFrame.PresenceDiff diff, String subject) {
+    broker.publish(new Broadcast(room, null, Json.encode(diff), subject));
+  }
+}

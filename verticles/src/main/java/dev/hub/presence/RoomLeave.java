@@ -1,0 +1,9 @@
+package dev.hub.presence;
+
+/**
+ * A membership that ended.
+ *
+ * @param remaining the room's member count after the leave, cluster-wide
+ */
+public record RoomLeave(String room, Member member, int remaining) {
+}

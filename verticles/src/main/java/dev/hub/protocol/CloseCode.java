@@ -1,0 +1,22 @@
+package dev.hub.protocol;
+
+/** The WebSocket close codes of PROTOCOL.md section 1. */
+public final class CloseCode {
+  /** Normal closure. */
+  public static final short NORMAL = 1000;
+  /** The node is shutting down, after {@code bye}. */
+  public static final short GOING_AWAY = 1001;
+  /** An inbound message over {@code limits.maxFrameBytes}. */
+  public static final short TOO_BIG = 1009;
+  /** Nothing heard within {@code heartbeat.timeoutMs}. */
+  public static final short HEARTBEAT_TIMEOUT = 4000;
+  /** The token expired while connected. */
+  public static final short TOKEN_EXPIRED = 4001;
+  /** Outbound queue over {@code limits.maxQueuedBytes}. */
+  public static final short SLOW_CONSUMER = 4008;
+  /** The rate limit was exceeded repeatedly. */
+  public static final short RATE_LIMITED = 4029;
+
+  private CloseCode() {
+  }
+}

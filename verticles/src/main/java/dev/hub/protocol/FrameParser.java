@@ -1,0 +1,161 @@
+package dev.hub.protocol;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.io.IOException;
+
+/**
+ * Turns one inbound text message into a {@link ClientFrame}, or a {@link ProtocolException} with the code
+ * PROTOCOL.md gives for what is wrong. Parses once; never throws anything else.
+ */
+public final class FrameParser {
+
+  private FrameParser() {
+  }
+
+  public static ClientFrame parse(byte[] utf8) {
+    JsonNode root = readObject(utf8);
+    JsonNode ref = root.get("ref");
+    if (ref != null && !ref.isTextual() && !ref.isNumber()) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "ref must be a string or a number");
+    }
+    try {
+      return parseObject(root);
+    } catch (ProtocolException e) {
+      throw e.withRef(ref);
+    }
+  }
+
+  /**
+   * The body of {@code POST /api/rooms/{room}/events}: {@code {"event":"E","data":ANY,"id":"optional"}}, checked
+   * by the rules of a {@code publish} frame.
+   *
+   * @return a publish with no room (the path names it) and no ref
+   */
+  public static ClientFrame.Publish parseEventBody(byte[] utf8) {
+    JsonNode root = readObject(utf8);
+    return new ClientFrame.Publish(null, null, event(root), data(root), clientId(root), true);
+  }
+
+  private static JsonNode readObject(byte[] utf8) {
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(utf8);
+    } catch (JacksonException e) {
+      throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON");
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new ProtocolException(ErrorCode.BAD_JSON, "empty body");
+    }
+    if (!root.isObject()) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "expected a JSON object");
+    }
+    return root;
+  }
+
+  private static ClientFrame parseObject(JsonNode root) {
+    JsonNode ref = root.get("ref");
+    String type = requiredText(root, "type");
+    switch (type) {
+      case "join":
+        return new ClientFrame.Join(ref, room(root), optionalText(root, "since"));
+      case "leave":
+        return new ClientFrame.Leave(ref, room(root));
+      case "publish":
+        return new ClientFrame.Publish(ref, room(root), event(root), data(root), clientId(root),
+            optionalBoolean(root, "echo", true));
+      case "presence":
+        return new ClientFrame.PresenceQuery(ref, room(root));
+      case "ping":
+        return new ClientFrame.Ping(ref);
+      case "request":
+        return new ClientFrame.Request(ref, event(root), data(root), timeout(root));
+      default:
+        throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + clip(type) + "'");
+    }
+  }
+
+  private static String room(JsonNode root) {
+    String room = requiredText(root, "room");
+    if (!Names.isRoom(room)) {
+      throw new ProtocolException(ErrorCode.INVALID_ROOM,
+          "room must be 1 to 128 characters of A-Z a-z 0-9 _ - : . without leading, trailing or doubled dots");
+    }
+    return room;
+  }
+
+  private static String event(JsonNode root) {
+    String event = requiredText(root, "event");
+    if (!Names.isEvent(event)) {
+      throw new ProtocolException(ErrorCode.INVALID_EVENT, "event must be 1 to 64 characters of A-Z a-z 0-9 _ - : .");
+    }
+    return event;
+  }
+
+  private static JsonNode data(JsonNode root) {
+    JsonNode data = root.get("data");
+    return data == null ? NullNode.instance : data;
+  }
+
+  private static String clientId(JsonNode root) {
+    JsonNode id = root.get("id");
+    if (id == null) {
+      return null;
+    }
+    if (!id.isTextual() || !Names.isClientId(id.textValue())) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "id must be 1 to 64 characters of A-Z a-z 0-9 _ - : .");
+    }
+    return id.textValue();
+  }
+
+  private static Long timeout(JsonNode root) {
+    JsonNode timeout = root.get("timeout");
+    if (timeout == null) {
+      return null;
+    }
+    if (!timeout.isIntegralNumber() || !timeout.canConvertToLong() || timeout.longValue() <= 0) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "timeout must be a positive number of milliseconds");
+    }
+    return timeout.longValue();
+  }
+
+  private static String requiredText(JsonNode root, String field) {
+    JsonNode value = root.get(field);
+    if (value == null || value.isNull()) {
+      throw new ProtocolException(ErrorCode.MISSING_FIELD, "'" + field + "' is required");
+    }
+    if (!value.isTextual()) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "'" + field + "' must be a string");
+    }
+    return value.textValue();
+  }
+
+  private static String optionalText(JsonNode root, String field) {
+    JsonNode value = root.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "'" + field + "' must be a string");
+    }
+    return value.textValue();
+  }
+
+  private static boolean optionalBoolean(JsonNode root, String field, boolean absent) {
+    JsonNode value = root.get(field);
+    if (value == null) {
+      return absent;
+    }
+    if (!value.isBoolean()) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "'" + field + "' must be true or false");
+    }
+    return value.booleanValue();
+  }
+
+  private static String clip(String s) {
+    return s.length() <= 32 ? s : s.substring(0, 32) + "...";
+  }
+}

@@ -1,0 +1,37 @@
+package dev.hub.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.UncheckedIOException;
+
+/** The one Jackson mapper of the hub: frames, HTTP bodies and cluster messages. */
+public final class Json {
+  /** Nesting deeper than this is refused as {@code bad_json} before it costs stack or memory. */
+  public static final int MAX_NESTING = 64;
+
+  public static final ObjectMapper MAPPER = JsonMapper.builder()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
+  static {
+    MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+        .maxNestingDepth(MAX_NESTING)
+        .maxNumberLength(100)
+        .build());
+  }
+
+  private Json() {
+  }
+
+  /** Serialises a record or tree; a failure here is a programming error, not bad input. */
+  public static String encode(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

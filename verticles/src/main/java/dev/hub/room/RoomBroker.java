@@ -1,0 +1,26 @@
+package dev.hub.room;
+
+import io.vertx.core.Future;
+
+/**
+ * Carries room broadcasts to every member, wherever it is connected. A receiver subscribes to a room while it
+ * has local members in it; a node receives a room's traffic only while some receiver there is subscribed.
+ */
+public interface RoomBroker {
+
+  /**
+   * Starts delivering the room's broadcasts to {@code receiver}.
+   *
+   * @return completes once every publish made afterwards, on any node, reaches the receiver
+   */
+  Future<Void> subscribe(String room, RoomReceiver receiver);
+
+  /** Stops delivering the room's broadcasts to {@code receiver}. */
+  void unsubscribe(String room, RoomReceiver receiver);
+
+  /** Delivers to every subscribed receiver of the room, each once. */
+  void publish(Broadcast broadcast);
+
+  /** Rooms with at least one subscribed receiver on this node. */
+  int localRooms();
+}

@@ -1,0 +1,102 @@
+package dev.hub.session;
+
+import dev.hub.presence.SessionInfo;
+import io.vertx.core.Future;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * One WebSocket connection's state. Owned by the event loop that accepted it; nothing here is touched from
+ * another thread.
+ */
+public final class Session {
+  private final SessionInfo info;
+  private final ServerWebSocket socket;
+  private final SessionOutbox outbox;
+  private final Set<String> rooms = new LinkedHashSet<>();
+  private long lastHeardAt;
+  private long lastTouchedAt;
+  private Future<?> tail = Future.succeededFuture();
+  private boolean open = true;
+
+  public Session(SessionInfo info, ServerWebSocket socket, SessionOutbox outbox) {
+    this.info = info;
+    this.socket = socket;
+    this.outbox = outbox;
+    this.lastHeardAt = info.connectedAt();
+    this.lastTouchedAt = info.connectedAt();
+  }
+
+  public String id() {
+    return info.session();
+  }
+
+  public String user() {
+    return info.user();
+  }
+
+  public SessionInfo info() {
+    return info;
+  }
+
+  public ServerWebSocket socket() {
+    return socket;
+  }
+
+  public SessionOutbox outbox() {
+    return outbox;
+  }
+
+  /** The rooms this session is in or joining; its own view, kept in step with presence. */
+  public Set<String> rooms() {
+    return rooms;
+  }
+
+  public boolean isOpen() {
+    return open;
+  }
+
+  /** Marks the session gone; true only for the first call, so cleanup runs once. */
+  public boolean markClosed() {
+    boolean wasOpen = open;
+    open = false;
+    return wasOpen;
+  }
+
+  public void heard(long now) {
+    lastHeardAt = now;
+  }
+
+  public long lastHeardAt() {
+    return lastHeardAt;
+  }
+
+  public long lastTouchedAt() {
+    return lastTouchedAt;
+  }
+
+  public void touched(long now) {
+    lastTouchedAt = now;
+  }
+
+  /**
+   * Runs {@code op} once the session's previous asynchronous operation has finished, so that a session's
+   * requests take effect in the order it sent them (a publish right after a join sees the join). Runs at once
+   * when nothing is pending.
+   */
+  public <T> Future<T> enqueue(Supplier<Future<T>> op) {
+    Future<T> result = tail.isComplete() ? run(op) : tail.transform(ar -> run(op));
+    tail = result;
+    return result;
+  }
+
+  private static <T> Future<T> run(Supplier<Future<T>> op) {
+    try {
+      return op.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+}

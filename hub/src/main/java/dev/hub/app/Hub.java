@@ -1,12 +1,14 @@
 package dev.hub.app;
 
+import dev.hub.cluster.ClusterRoomBroker;
+import dev.hub.cluster.HazelcastPresenceStore;
+import dev.hub.cluster.NodeFailureCleanup;
 import dev.hub.config.HubConfig;
 import dev.hub.gateway.GatewayVerticle;
 import dev.hub.node.HubNode;
 import dev.hub.node.Readiness;
 import dev.hub.presence.LocalPresenceStore;
 import dev.hub.presence.NodeInfo;
-import dev.hub.presence.PresenceStore;
 import dev.hub.presence.PresenceVerticle;
 import dev.hub.room.LocalRoomBroker;
 import io.vertx.core.DeploymentOptions;
@@ -19,13 +21,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One running node: its Vert.x instance, its services and its verticles, started and stopped as a whole. */
+/**
+ * One running node: its Vert.x instance, its services and its verticles, started and stopped as a whole.
+ * Single-node parts (in-memory presence, local fan-out) or clustered ones (Hazelcast presence, fan-out over
+ * the clustered event bus), behind the same interfaces.
+ */
 public final class Hub {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
@@ -33,35 +41,64 @@ public final class Hub {
   private final HubNode node;
   private final int port;
   private final List<GatewayVerticle> gateways;
+  private final List<Supplier<Future<Void>>> beforeClose;
 
-  private Hub(Vertx vertx, HubNode node, int port, List<GatewayVerticle> gateways) {
+  private Hub(Vertx vertx, HubNode node, int port, List<GatewayVerticle> gateways,
+      List<Supplier<Future<Void>>> beforeClose) {
     this.vertx = vertx;
     this.node = node;
     this.port = port;
     this.gateways = gateways;
+    this.beforeClose = beforeClose;
   }
 
-  /** Starts a single node. Blocks briefly to resolve the host name and, for port 0, a free port. */
+  /** Starts a node. Blocks briefly to resolve the host name and, for port 0, a free port. */
   public static Future<Hub> start(HubConfig config) {
     int eventLoops = Runtime.getRuntime().availableProcessors();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(eventLoops);
     int port = config.http().port() != 0 ? config.http().port() : freePort(config.http().host());
     String name = config.node().name() != null ? config.node().name() : hostName() + ":" + port;
-    PresenceStore presence = new LocalPresenceStore();
-    HubNode node = new HubNode(config, name, presence, new LocalRoomBroker());
-    node.readinessCheck("cluster", () -> Readiness.DISABLED);
-    node.readinessCheck("nats", () -> Readiness.DISABLED);
+    if (!config.cluster().enabled()) {
+      Vertx vertx = Vertx.vertx(options);
+      HubNode node = new HubNode(config, name, new LocalPresenceStore(), new LocalRoomBroker());
+      node.readinessCheck("cluster", () -> Readiness.DISABLED);
+      return deploy(vertx, node, port, eventLoops, new ArrayList<>());
+    }
+    return ClusterBootstrap.start(config.cluster(), name, options).compose(clustered -> {
+      Vertx vertx = clustered.vertx();
+      var hazelcast = clustered.manager().getHazelcastInstance();
+      HazelcastPresenceStore presence = new HazelcastPresenceStore(vertx, hazelcast);
+      ClusterRoomBroker broker = new ClusterRoomBroker(vertx, hazelcast, name, config.cluster().failureDetectionMs());
+      HubNode node = new HubNode(config, name, presence, broker);
+      node.readinessCheck("cluster", () -> hazelcast.getLifecycleService().isRunning()
+          ? Readiness.UP : Readiness.down("not a member of the cluster"));
+      NodeFailureCleanup cleanup = new NodeFailureCleanup(hazelcast, presence, node.announcer());
+      List<Supplier<Future<Void>>> beforeClose = new ArrayList<>();
+      beforeClose.add(() -> {
+        cleanup.stop();
+        return broker.stop();
+      });
+      return broker.start()
+          .onSuccess(v -> cleanup.start())
+          .compose(v -> deploy(vertx, node, port, eventLoops, beforeClose))
+          .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
+    });
+  }
 
+  private static Future<Hub> deploy(Vertx vertx, HubNode node, int port, int eventLoops,
+      List<Supplier<Future<Void>>> beforeClose) {
+    HubConfig config = node.config();
+    node.readinessCheck("nats", () -> Readiness.DISABLED);
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(new PresenceVerticle(presence, node.announcer(), config.presence()))
+    return vertx.deployVerticle(new PresenceVerticle(node.presence(), node.announcer(), config.presence()))
         .compose(id -> vertx.deployVerticle(() -> {
           GatewayVerticle gateway = new GatewayVerticle(node, port);
           gateways.add(gateway);
           return gateway;
         }, new DeploymentOptions().setInstances(eventLoops)))
-        .compose(id -> presence.registerNode(new NodeInfo(name, config.http().host() + ":" + port, 0,
+        .compose(id -> node.presence().registerNode(new NodeInfo(node.name(), config.http().host() + ":" + port, 0,
             node.startedAt())))
-        .map(v -> new Hub(vertx, node, port, gateways))
+        .map(v -> new Hub(vertx, node, port, gateways, beforeClose))
         .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
   }
 
@@ -79,13 +116,15 @@ public final class Hub {
 
   /**
    * Graceful stop: refuse new connections, flush and {@code bye} every session, close 1001, remove presence,
-   * then close Vert.x; whatever is not done within {@code shutdown.graceMs} is cut short.
+   * leave the cluster, close Vert.x; whatever is not done within {@code shutdown.graceMs} is cut short.
    */
   public Future<Void> stop() {
     long graceMs = node.config().shutdown().graceMs();
     node.startDraining();
     List<Future<Void>> drains = gateways.stream().map(GatewayVerticle::drain).toList();
     return Future.join(drains)
+        .compose(v -> node.presence().unregisterNode(node.name()))
+        .compose(v -> Future.join(beforeClose.stream().map(Supplier::get).toList()))
         .timeout(graceMs * 3 / 4, TimeUnit.MILLISECONDS)
         .onFailure(e -> LOG.warn("drain did not finish in time: {}", e.getMessage()))
         .transform(v -> vertx.close().timeout(graceMs / 4, TimeUnit.MILLISECONDS))

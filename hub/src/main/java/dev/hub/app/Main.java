@@ -55,10 +55,6 @@ public final class Main implements Callable<Integer> {
     }
     Logger log = LoggerFactory.getLogger(Main.class);
     loader.warnings().forEach(log::warn);
-    if (cluster) {
-      System.err.println("hub: --cluster: clustering is not part of this build yet; run without --cluster");
-      return 2;
-    }
     Hub hub;
     try {
       hub = Hub.start(hubConfig).await(60, TimeUnit.SECONDS);
@@ -93,6 +89,9 @@ public final class Main implements Callable<Integer> {
     }
     if (node != null) {
       flags.put("node.name", node);
+    }
+    if (cluster) {
+      flags.put("cluster.enabled", "true");
     }
     return flags;
   }

@@ -25,17 +25,27 @@ public final class TestHub implements AutoCloseable {
 
   /** Starts a hub with the embedded defaults changed by {@code overrides}, e.g. {@code "batch.maxEvents", "3"}. */
   public static TestHub start(String... overrides) {
+    try {
+      return new TestHub(startAsync(overrides).await(60, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      throw new IllegalStateException("hub did not start", e);
+    }
+  }
+
+  /** Starts a hub without waiting, so several cluster members can start together. */
+  public static io.vertx.core.Future<Hub> startAsync(String... overrides) {
     Map<String, String> flags = new HashMap<>();
     flags.put("http.port", "0");
     for (int i = 0; i < overrides.length; i += 2) {
       flags.put(overrides[i], overrides[i + 1]);
     }
     HubConfig config = new ConfigLoader().load(null, Map.of(), flags);
-    try {
-      return new TestHub(Hub.start(config).await(30, TimeUnit.SECONDS));
-    } catch (Exception e) {
-      throw new IllegalStateException("hub did not start", e);
-    }
+    return Hub.start(config);
+  }
+
+  /** Wraps a hub started with {@link #startAsync}. */
+  public static TestHub of(Hub hub) {
+    return new TestHub(hub);
   }
 
   public Hub hub() {

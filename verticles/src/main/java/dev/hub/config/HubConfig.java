@@ -15,13 +15,14 @@ public record HubConfig(
     PresenceConfig presence,
     BatchConfig batch,
     DedupConfig dedup,
-    ShutdownConfig shutdown) {
+    ShutdownConfig shutdown,
+    ClusterConfig cluster) {
 
   /** The embedded defaults: a single node on 127.0.0.1:8080. */
   public static HubConfig defaults() {
     return new HubConfig(NodeConfig.defaults(), HttpConfig.defaults(), HeartbeatConfig.defaults(),
         LimitsConfig.defaults(), PresenceConfig.defaults(), BatchConfig.defaults(), DedupConfig.defaults(),
-        ShutdownConfig.defaults());
+        ShutdownConfig.defaults(), ClusterConfig.defaults());
   }
 
   /**
@@ -39,6 +40,7 @@ public record HubConfig(
     batch.validate(problems);
     dedup.validate(problems);
     shutdown.validate(problems);
+    cluster.validate(problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0));
     }

@@ -72,8 +72,8 @@ final class ClientRequests {
     if (session.rooms().size() >= maxRooms) {
       throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, "a session may be in at most " + maxRooms + " rooms");
     }
-    session.rooms().add(room);
     Member member = session.info().asMember(System.currentTimeMillis());
+    session.joined(room, member.joinedAt());
     return rooms.add(room, session)
         .compose(v -> node.presence().join(room, member))
         .map(count -> {
@@ -82,14 +82,14 @@ final class ClientRequests {
           return (Void) null;
         })
         .onFailure(e -> {
-          session.rooms().remove(room);
+          session.left(room);
           rooms.remove(room, session);
         });
   }
 
   private Future<Void> leave(Session session, ClientFrame.Leave leave) {
     String room = leave.room();
-    if (!session.rooms().remove(room)) {
+    if (!session.left(room)) {
       throw new ProtocolException(ErrorCode.NOT_JOINED, "not in room " + room);
     }
     rooms.remove(room, session);

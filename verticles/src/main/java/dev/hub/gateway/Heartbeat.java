@@ -2,12 +2,14 @@ package dev.hub.gateway;
 
 import dev.hub.config.HeartbeatConfig;
 import dev.hub.node.HubNode;
+import dev.hub.presence.LiveSession;
 import dev.hub.protocol.CloseCode;
 import dev.hub.session.Session;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +57,7 @@ final class Heartbeat {
     if (ping) {
       nextPingAt = now + intervalMs;
     }
-    List<String> touched = new ArrayList<>();
+    List<LiveSession> touched = new ArrayList<>();
     for (Session session : sessions.snapshot()) {
       if (now - session.lastHeardAt() > timeoutMs) {
         sessions.close(session, CloseCode.HEARTBEAT_TIMEOUT, "heartbeat timeout");
@@ -66,7 +68,7 @@ final class Heartbeat {
       }
       if (now - session.lastTouchedAt() >= refreshMs) {
         session.touched(now);
-        touched.add(session.id());
+        touched.add(new LiveSession(session.info(), Map.copyOf(session.memberships())));
       }
     }
     if (!touched.isEmpty()) {

@@ -7,6 +7,7 @@ import dev.hub.session.BatchPolicy;
 import dev.hub.session.Session;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -27,10 +28,28 @@ final class LocalRooms implements RoomReceiver {
     this.batchPolicy = batchPolicy;
   }
 
-  /** Adds a member; completes once the room's broadcasts from anywhere reach this loop. */
+  /** Adds a member; completes, on this loop, once the room's broadcasts from anywhere reach this loop. */
   Future<Void> add(String room, Session session) {
     rooms.computeIfAbsent(room, r -> new RoomMembers()).add(session);
-    return subscriptions.computeIfAbsent(room, r -> broker.subscribe(r, this));
+    Future<Void> subscribed = subscriptions.get(room);
+    if (subscribed == null) {
+      subscribed = onThisLoop(broker.subscribe(room, this));
+      subscriptions.put(room, subscribed);
+    }
+    return subscribed;
+  }
+
+  /**
+   * The broker may hand several loops one shared future; whatever a session does next must run on the
+   * session's own loop, so completion is passed on here.
+   */
+  private Future<Void> onThisLoop(Future<Void> future) {
+    if (future.isComplete()) {
+      return future;
+    }
+    Promise<Void> here = Promise.promise();
+    future.onComplete(result -> context.runOnContext(v -> here.handle(result)));
+    return here.future();
   }
 
   void remove(String room, Session session) {

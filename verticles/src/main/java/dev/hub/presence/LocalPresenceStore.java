@@ -73,9 +73,15 @@ public final class LocalPresenceStore implements PresenceStore {
   }
 
   @Override
-  public synchronized Future<Void> touch(Collection<String> touched, long now) {
-    for (String session : touched) {
-      Entry entry = sessions.get(session);
+  public synchronized Future<Void> unregisterNode(String node) {
+    nodes.remove(node);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Void> touch(Collection<LiveSession> touched, long now) {
+    for (LiveSession live : touched) {
+      Entry entry = sessions.get(live.info().session());
       if (entry != null) {
         entry.lastSeen = now;
       }

@@ -30,8 +30,14 @@ public interface PresenceStore {
   /** Removes a session and all its memberships; what it left, for {@code presence_diff}. */
   Future<List<RoomLeave>> disconnect(String session);
 
-  /** Marks sessions as still alive, so the stale sweep leaves them alone. */
-  Future<Void> touch(Collection<String> sessions, long now);
+  /** Removes a node from {@link #nodes()} when it stops. */
+  Future<Void> unregisterNode(String node);
+
+  /**
+   * Marks sessions as still alive, so the stale sweep leaves them alone, and writes again any of their entries
+   * that went missing, so presence converges after a split heals.
+   */
+  Future<Void> touch(Collection<LiveSession> sessions, long now);
 
   /** Removes every session last touched before {@code staleBefore}; what they left. */
   Future<List<RoomLeave>> sweep(long staleBefore);

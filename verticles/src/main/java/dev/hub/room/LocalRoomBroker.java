@@ -59,6 +59,11 @@ public final class LocalRoomBroker implements RoomBroker {
     return receivers.containsKey(room);
   }
 
+  /** The rooms some receiver of this node is subscribed to. */
+  public java.util.List<String> rooms() {
+    return java.util.List.copyOf(receivers.keySet());
+  }
+
   @Override
   public int localRooms() {
     return receivers.size();

@@ -3,7 +3,9 @@ package dev.hub.session;
 import dev.hub.presence.SessionInfo;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -15,7 +17,7 @@ public final class Session {
   private final SessionInfo info;
   private final ServerWebSocket socket;
   private final SessionOutbox outbox;
-  private final Set<String> rooms = new LinkedHashSet<>();
+  private final Map<String, Long> joinedAt = new LinkedHashMap<>();
   private long lastHeardAt;
   private long lastTouchedAt;
   private Future<?> tail = Future.succeededFuture();
@@ -51,7 +53,21 @@ public final class Session {
 
   /** The rooms this session is in or joining; its own view, kept in step with presence. */
   public Set<String> rooms() {
-    return rooms;
+    return Collections.unmodifiableSet(joinedAt.keySet());
+  }
+
+  /** The session's memberships with the time each began, for presence refreshes. */
+  public Map<String, Long> memberships() {
+    return Collections.unmodifiableMap(joinedAt);
+  }
+
+  public void joined(String room, long at) {
+    joinedAt.putIfAbsent(room, at);
+  }
+
+  /** True when the session was in the room. */
+  public boolean left(String room) {
+    return joinedAt.remove(room) != null;
   }
 
   public boolean isOpen() {

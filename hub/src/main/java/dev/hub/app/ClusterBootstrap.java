@@ -1,0 +1,70 @@
+package dev.hub.app;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.hub.cluster.ClusterNodes;
+import dev.hub.cluster.HazelcastPresenceStore;
+import dev.hub.config.ClusterConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+
+/**
+ * Joins a node to the cluster: one Hazelcast member, configured here rather than in XML, shared by the
+ * clustered event bus and the presence store.
+ */
+final class ClusterBootstrap {
+
+  /** A clustered Vert.x and the cluster manager holding its Hazelcast member. */
+  record Clustered(Vertx vertx, HazelcastClusterManager manager) {
+  }
+
+  private ClusterBootstrap() {
+  }
+
+  static Future<Clustered> start(ClusterConfig cluster, String node, VertxOptions options) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster, node));
+    options.setEventBusOptions(new EventBusOptions()
+        .setHost(cluster.host())
+        .setPort(0)
+        .setClusterPublicHost(cluster.host()));
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+        .map(vertx -> new Clustered(vertx, manager));
+  }
+
+  /** The Hazelcast configuration of a member: Vert.x's own structures, ours, and TCP/IP discovery. */
+  static Config hazelcastConfig(ClusterConfig cluster, String node) {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(cluster.name());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    // The hub stops Hazelcast itself, after its sessions have said goodbye.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.local.localAddress", cluster.host());
+    // Heartbeats every second; a member unheard for failureDetectionMs is dead.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds",
+        Long.toString(Math.max(2, (cluster.failureDetectionMs() + 999) / 1000)));
+    // After a split heals, look for the other side soon.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(false);
+    network.setPublicAddress(cluster.host() + ":" + cluster.port());
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    List<String> members = cluster.members().isEmpty()
+        ? List.of(cluster.host() + ":5701", cluster.host() + ":5702", cluster.host() + ":5703")
+        : cluster.members();
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    ClusterNodes.name(config, node);
+    HazelcastPresenceStore.configure(config);
+    return config;
+  }
+}

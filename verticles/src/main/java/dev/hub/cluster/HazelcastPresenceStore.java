@@ -1,0 +1,269 @@
+package dev.hub.cluster;
+
+import static dev.hub.cluster.PresenceRecords.fromJson;
+import static dev.hub.cluster.PresenceRecords.memberKey;
+import static dev.hub.cluster.PresenceRecords.toJson;
+
+import com.hazelcast.aggregation.Aggregators;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.IndexConfig;
+import com.hazelcast.config.IndexType;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.IMap;
+import com.hazelcast.projection.Projections;
+import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
+import dev.hub.cluster.PresenceRecords.MemberRecord;
+import dev.hub.cluster.PresenceRecords.NodeRecord;
+import dev.hub.cluster.PresenceRecords.SessionRecord;
+import dev.hub.presence.LiveSession;
+import dev.hub.presence.NodeInfo;
+import dev.hub.presence.PresenceStore;
+import dev.hub.presence.RoomCount;
+import dev.hub.presence.RoomLeave;
+import dev.hub.presence.SessionInfo;
+import dev.hub.presence.Totals;
+import dev.hub.presence.UserPresence;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+
+/**
+ * Presence of the whole cluster in three Hazelcast maps of JSON documents, indexed so that a room's members
+ * and a user's sessions are found without scanning. Single-key writes use Hazelcast's async API; queries,
+ * which only block, run on worker threads.
+ */
+public final class HazelcastPresenceStore implements PresenceStore {
+  static final String SESSIONS = "hub.presence.sessions";
+  static final String MEMBERS = "hub.presence.members";
+  static final String NODES = "hub.presence.nodes";
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final IMap<String, HazelcastJsonValue> sessions;
+  private final IMap<String, HazelcastJsonValue> members;
+  private final IMap<String, HazelcastJsonValue> nodes;
+
+  public HazelcastPresenceStore(Vertx vertx, HazelcastInstance hazelcast) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.sessions = hazelcast.getMap(SESSIONS);
+    this.members = hazelcast.getMap(MEMBERS);
+    this.nodes = hazelcast.getMap(NODES);
+  }
+
+  /** Declares the maps' indexes; every member must use the same configuration. */
+  public static void configure(Config config) {
+    config.addMapConfig(new MapConfig(SESSIONS)
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "user"))
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "node"))
+        .addIndexConfig(new IndexConfig(IndexType.SORTED, "lastSeen")));
+    config.addMapConfig(new MapConfig(MEMBERS)
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "room"))
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "session"))
+        .addIndexConfig(new IndexConfig(IndexType.HASH, "node"))
+        .addIndexConfig(new IndexConfig(IndexType.SORTED, "lastSeen")));
+    config.addMapConfig(new MapConfig(NODES));
+  }
+
+  @Override
+  public Future<Void> registerNode(NodeInfo node) {
+    String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    return async(nodes.setAsync(node.node(), toJson(new NodeRecord(node.node(), node.address(), node.since(), member))));
+  }
+
+  @Override
+  public Future<Void> unregisterNode(String node) {
+    return async(nodes.removeAsync(node)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> connect(SessionInfo s) {
+    return async(sessions.setAsync(s.session(), toJson(sessionRecord(s, s.connectedAt()))));
+  }
+
+  @Override
+  public Future<Integer> join(String room, dev.hub.presence.Member m) {
+    MemberRecord record = new MemberRecord(room, m.user(), m.session(), m.node(), m.joinedAt(), m.joinedAt(),
+        m.meta());
+    return async(members.setAsync(memberKey(room, m.session()), toJson(record)))
+        .compose(v -> count(room));
+  }
+
+  @Override
+  public Future<RoomLeave> leave(String room, String session) {
+    return this.<HazelcastJsonValue>async(members.removeAsync(memberKey(room, session)))
+        .compose(removed -> removed == null
+            ? Future.succeededFuture(null)
+            : count(room).map(left -> new RoomLeave(room, fromJson(removed, MemberRecord.class).member(), left)));
+  }
+
+  @Override
+  public Future<List<RoomLeave>> disconnect(String session) {
+    return blocking(() -> {
+      sessions.delete(session);
+      return removeMembers(Predicates.equal("session", session));
+    });
+  }
+
+  @Override
+  public Future<Void> touch(Collection<LiveSession> live, long now) {
+    Map<String, HazelcastJsonValue> sessionEntries = new HashMap<>();
+    Map<String, HazelcastJsonValue> memberEntries = new HashMap<>();
+    for (LiveSession s : live) {
+      SessionInfo info = s.info();
+      sessionEntries.put(info.session(), toJson(sessionRecord(info, now)));
+      s.rooms().forEach((room, joinedAt) -> memberEntries.put(memberKey(room, info.session()),
+          toJson(new MemberRecord(room, info.user(), info.session(), info.node(), joinedAt, now, info.meta()))));
+    }
+    return async(sessions.putAllAsync(sessionEntries)).compose(v -> async(members.putAllAsync(memberEntries)));
+  }
+
+  /**
+   * Removes entries not touched since {@code staleBefore}, and nodes no longer in the cluster. Only the
+   * oldest member sweeps, so each leave is announced once.
+   */
+  @Override
+  public Future<List<RoomLeave>> sweep(long staleBefore) {
+    if (!isOldestMember()) {
+      return Future.succeededFuture(List.of());
+    }
+    return blocking(() -> {
+      Set<String> live = hazelcast.getCluster().getMembers().stream()
+          .map(m -> m.getUuid().toString()).collect(Collectors.toSet());
+      for (Map.Entry<String, HazelcastJsonValue> node : nodes.entrySet()) {
+        if (!live.contains(fromJson(node.getValue(), NodeRecord.class).member())) {
+          nodes.remove(node.getKey(), node.getValue());
+        }
+      }
+      sessions.removeAll(Predicates.lessThan("lastSeen", staleBefore));
+      return removeMembers(Predicates.lessThan("lastSeen", staleBefore));
+    });
+  }
+
+  /**
+   * Removes everything a node that left the cluster had. Idempotent; announced by whoever calls it, which
+   * should be one member only (see {@link #isOldestMember()}).
+   */
+  public Future<List<RoomLeave>> removeNode(String node) {
+    return blocking(() -> {
+      nodes.delete(node);
+      sessions.removeAll(Predicates.equal("node", node));
+      return removeMembers(Predicates.equal("node", node));
+    });
+  }
+
+  /** True on exactly one member at a time: the oldest, which does the cluster-wide cleanups. */
+  public boolean isOldestMember() {
+    Set<Member> all = hazelcast.getCluster().getMembers();
+    return !all.isEmpty() && all.iterator().next().localMember();
+  }
+
+  @Override
+  public Future<List<dev.hub.presence.Member>> members(String room) {
+    return blocking(() -> membersOf(room));
+  }
+
+  @Override
+  public Future<Integer> count(String room) {
+    return blocking(() -> members.aggregate(Aggregators.count(), Predicates.equal("room", room)).intValue());
+  }
+
+  @Override
+  public Future<List<RoomCount>> rooms(String prefix, int limit) {
+    return blocking(() -> {
+      Predicate<String, HazelcastJsonValue> match = prefix.isEmpty()
+          ? Predicates.alwaysTrue()
+          : Predicates.like("room", prefix.replace("_", "\\_") + "%");
+      TreeMap<String, Integer> counts = new TreeMap<>();
+      for (String room : members.project(Projections.<Map.Entry<String, HazelcastJsonValue>, String>singleAttribute("room"), match)) {
+        counts.merge(room, 1, Integer::sum);
+      }
+      return counts.entrySet().stream().limit(limit).map(e -> new RoomCount(e.getKey(), e.getValue())).toList();
+    });
+  }
+
+  @Override
+  public Future<UserPresence> user(String user) {
+    return blocking(() -> {
+      List<UserPresence.UserSession> found = new ArrayList<>();
+      List<SessionRecord> records = sessions.values(Predicates.equal("user", user)).stream()
+          .map(v -> fromJson(v, SessionRecord.class))
+          .sorted(java.util.Comparator.comparingLong(SessionRecord::connectedAt)).toList();
+      for (SessionRecord s : records) {
+        List<String> rooms = members.values(Predicates.equal("session", s.session())).stream()
+            .map(v -> fromJson(v, MemberRecord.class))
+            .sorted(java.util.Comparator.comparingLong(MemberRecord::joinedAt))
+            .map(MemberRecord::room).toList();
+        found.add(new UserPresence.UserSession(s.session(), s.node(), rooms, s.connectedAt(), s.lastSeen()));
+      }
+      return new UserPresence(user, !found.isEmpty(), found);
+    });
+  }
+
+  @Override
+  public Future<Totals> totals() {
+    return blocking(() -> new Totals(nodes.size(), sessions.size(),
+        sessions.aggregate(Aggregators.distinct("user")).size(),
+        members.aggregate(Aggregators.distinct("room")).size()));
+  }
+
+  @Override
+  public Future<List<NodeInfo>> nodes() {
+    return blocking(() -> nodes.values().stream()
+        .map(v -> fromJson(v, NodeRecord.class))
+        .sorted(java.util.Comparator.comparing(NodeRecord::node))
+        .map(n -> n.info(sessions.aggregate(Aggregators.count(), Predicates.equal("node", n.node())).intValue()))
+        .toList());
+  }
+
+  private List<dev.hub.presence.Member> membersOf(String room) {
+    return members.values(Predicates.equal("room", room)).stream()
+        .map(v -> fromJson(v, MemberRecord.class))
+        .sorted(java.util.Comparator.comparingLong(MemberRecord::joinedAt).thenComparing(MemberRecord::session))
+        .map(MemberRecord::member)
+        .toList();
+  }
+
+  /** Removes the matching member entries one by one, so each removal is reported once with the room's count. */
+  private List<RoomLeave> removeMembers(Predicate<String, HazelcastJsonValue> which) {
+    List<MemberRecord> removed = new ArrayList<>();
+    for (Map.Entry<String, HazelcastJsonValue> entry : members.entrySet(which)) {
+      if (members.remove(entry.getKey(), entry.getValue())) {
+        removed.add(fromJson(entry.getValue(), MemberRecord.class));
+      }
+    }
+    Map<String, Integer> remaining = new HashMap<>();
+    List<RoomLeave> leaves = new ArrayList<>(removed.size());
+    for (MemberRecord record : removed) {
+      int left = remaining.computeIfAbsent(record.room(),
+          room -> members.aggregate(Aggregators.count(), Predicates.equal("room", room)).intValue());
+      leaves.add(new RoomLeave(record.room(), record.member(), left));
+    }
+    return leaves;
+  }
+
+  private static SessionRecord sessionRecord(SessionInfo s, long lastSeen) {
+    return new SessionRecord(s.session(), s.user(), s.node(), s.connectedAt(), lastSeen, s.meta());
+  }
+
+  private <T> Future<T> async(CompletionStage<T> stage) {
+    return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+  }
+
+  private <T> Future<T> blocking(Callable<T> query) {
+    return vertx.executeBlocking(query, false);
+  }
+}

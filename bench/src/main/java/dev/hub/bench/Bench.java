@@ -1,0 +1,15 @@
+package dev.hub.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar bench/target/bench.jar SCENARIO}: runs one benchmark scenario and prints its figures. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks of the hub. Each scenario starts what it measures, prints a table and writes JSON.",
+    subcommands = {CrossNodeLatency.class})
+public final class Bench {
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Bench()).execute(args));
+  }
+}

@@ -1,0 +1,104 @@
+package dev.hub.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Scenario 4: a publisher on node 1 of a two-node cluster; subscribers on node 1 (same-node path) and on
+ * node 2 (cross-node path) in one room. Prints latency percentiles of both paths at a fixed, moderate rate.
+ */
+@Command(name = "cross-node", mixinStandardHelpOptions = true,
+    description = "Broadcast latency to subscribers on the publisher's node and on another node of a cluster.")
+final class CrossNodeLatency implements Callable<Integer> {
+
+  @Option(names = "--hub-jar", description = "the hub's fat jar (default: ${DEFAULT-VALUE})")
+  private String hubJar = "hub/target/hub.jar";
+
+  @Option(names = "--subscribers", description = "subscribers on each node (default: ${DEFAULT-VALUE})")
+  private int subscribers = 20;
+
+  @Option(names = "--rate", description = "events published per second (default: ${DEFAULT-VALUE})")
+  private int rate = 500;
+
+  @Option(names = "--seconds", description = "measured seconds (default: ${DEFAULT-VALUE})")
+  private int seconds = 10;
+
+  @Option(names = "--warmup", description = "seconds before measuring (default: ${DEFAULT-VALUE})")
+  private int warmup = 5;
+
+  @Option(names = "--payload", description = "bytes of padding in each event (default: ${DEFAULT-VALUE})")
+  private int payload = 100;
+
+  @Option(names = "--out", description = "JSON result file (default: ${DEFAULT-VALUE})")
+  private Path out = Path.of("bench-results/cross-node.json");
+
+  @Override
+  public Integer call() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 24)
+        .setMaxMessageSize(1 << 24));
+    Recorder sameNode = new Recorder(3);
+    Recorder crossNode = new Recorder(3);
+    List<LatencyClient> subscribed = new ArrayList<>();
+    try (HubNodes nodes = HubNodes.startCluster(hubJar, 2)) {
+      List<Future<LatencyClient>> joins = new ArrayList<>();
+      for (int i = 0; i < subscribers; i++) {
+        joins.add(LatencyClient.join(client, nodes.port(0), "bench", sameNode));
+        joins.add(LatencyClient.join(client, nodes.port(1), "bench", crossNode));
+      }
+      for (Future<LatencyClient> join : joins) {
+        subscribed.add(join.await(30, TimeUnit.SECONDS));
+      }
+      ClientWebSocket publisher = client.webSocket();
+      publisher.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(nodes.port(0)).setURI("/ws"))
+          .await(10, TimeUnit.SECONDS);
+      publisher.writeTextMessage("{\"type\":\"join\",\"room\":\"bench\"}").await(5, TimeUnit.SECONDS);
+
+      String padding = "x".repeat(payload);
+      long periodNanos = 1_000_000_000L / rate;
+      long[] next = {System.nanoTime()};
+      long timer = vertx.setPeriodic(1, id -> {
+        long now = System.nanoTime();
+        while (next[0] <= now) {
+          publisher.writeTextMessage("{\"type\":\"publish\",\"room\":\"bench\",\"event\":\"tick\",\"echo\":false,"
+              + "\"data\":{\"t\":" + System.nanoTime() + ",\"p\":\"" + padding + "\"}}");
+          next[0] += periodNanos;
+        }
+      });
+      Thread.sleep(warmup * 1000L);
+      sameNode.reset();
+      crossNode.reset();
+      long started = System.nanoTime();
+      Thread.sleep(seconds * 1000L);
+      Histogram same = sameNode.getIntervalHistogram();
+      Histogram cross = crossNode.getIntervalHistogram();
+      double elapsed = (System.nanoTime() - started) / 1e9;
+      vertx.cancelTimer(timer);
+
+      LatencyReport report = new LatencyReport("cross-node", Map.of("nodes", 2, "subscribersPerNode",
+          subscribers, "eventsPerSecond", rate, "payloadBytes", payload, "measuredSeconds", seconds));
+      report.add(LatencyReport.Row.of("same-node", same, elapsed));
+      report.add(LatencyReport.Row.of("cross-node", cross, elapsed));
+      report.print();
+      report.write(out);
+    } finally {
+      subscribed.forEach(LatencyClient::close);
+      vertx.close();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,113 @@
+package dev.hub.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** Hub nodes started as processes of the built jar, clustered on loopback, for one benchmark run. */
+final class HubNodes implements AutoCloseable {
+  private final List<Process> processes = new ArrayList<>();
+  private final List<Integer> httpPorts = new ArrayList<>();
+
+  /** Starts {@code count} clustered nodes and waits until each sees all of them. */
+  static HubNodes startCluster(String jar, int count) {
+    HubNodes nodes = new HubNodes();
+    String cluster = "bench-" + UUID.randomUUID();
+    List<Integer> memberPorts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      memberPorts.add(freePort());
+      nodes.httpPorts.add(freePort());
+    }
+    String members = memberPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    try {
+      for (int i = 0; i < count; i++) {
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx1g", "-jar", jar, "--cluster",
+            "--port", nodes.httpPorts.get(i).toString(), "--node", "bench-" + (i + 1))
+            .redirectErrorStream(true)
+            .redirectOutput(File.createTempFile("bench-node-", ".log"));
+        builder.environment().put("HUB_CLUSTER_NAME", cluster);
+        builder.environment().put("HUB_CLUSTER_PORT", memberPorts.get(i).toString());
+        builder.environment().put("HUB_CLUSTER_MEMBERS", members);
+        nodes.processes.add(builder.start());
+      }
+      for (int port : nodes.httpPorts) {
+        awaitNodes(port, count, 120_000);
+      }
+    } catch (IOException e) {
+      nodes.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      nodes.close();
+      throw e;
+    }
+    return nodes;
+  }
+
+  int port(int node) {
+    return httpPorts.get(node);
+  }
+
+  private static void awaitNodes(int port, int count, long boundMs) {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.currentTimeMillis() + boundMs;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        HttpResponse<String> nodes = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/api/nodes")).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (nodes.statusCode() == 200 && nodes.body().split("\"node\":").length - 1 == count) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not up yet.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("node on port " + port + " did not see " + count + " nodes in time");
+  }
+
+  private static String javaBinary() {
+    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    processes.forEach(Process::destroy);
+    for (Process process : processes) {
+      try {
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -143,7 +143,7 @@ class HubProcessIT {
   // Helpers
 
   /** A started {@code java -jar hub.jar} with its output in files. */
-  private final class HubProcess {
+  private static final class HubProcess {
     final Process process;
     final Path stdout;
     final Path stderr;

@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -102,7 +103,8 @@ public final class ApiRoutes {
     int limit = DEFAULT_ROOMS_LIMIT;
     if (limitParam != null) {
       try {
-        limit = Math.min(MAX_ROOMS_LIMIT, Integer.parseInt(limitParam));
+        // BigInteger: a limit past the int range is still a whole number, cut to the maximum like any other.
+        limit = new BigInteger(limitParam).min(BigInteger.valueOf(MAX_ROOMS_LIMIT)).intValue();
       } catch (NumberFormatException e) {
         limit = 0;
       }

@@ -28,7 +28,8 @@ public final class HubMetrics {
   public HubMetrics(IntSupplier localRooms) {
     Gauge.builder("hub.connections", connections, AtomicInteger::get)
         .description("WebSocket sessions open on this node").register(registry);
-    Gauge.builder("hub.rooms", localRooms, IntSupplier::getAsInt)
+    // Strong: nothing else holds the supplier (a method reference), and a weakly held one reads NaN after a GC.
+    Gauge.builder("hub.rooms", localRooms, IntSupplier::getAsInt).strongReference(true)
         .description("Rooms with members on this node").register(registry);
     framesIn = Counter.builder("hub.frames.in").description("Client frames received").register(registry);
     framesOut = Counter.builder("hub.frames.out").description("Frames written to clients").register(registry);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hub.test.Conditions;
+import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
 import dev.hub.test.HubProcess;
 import dev.hub.test.WsClient;
@@ -46,7 +46,7 @@ class ClusterProcessIT {
         node.awaitHealthy(120_000);
       }
       for (HubProcess node : nodes) {
-        Conditions.await("three nodes seen from :" + node.port(), 60_000,
+        Eventually.until("three nodes seen from :" + node.port(), 60_000,
             () -> Frames.parse(node.get("/api/nodes").body()).get("nodes").size(), n -> n == 3);
       }
 
@@ -58,7 +58,7 @@ class ClusterProcessIT {
         }
       }
       HubProcess survivor = nodes.get(0);
-      Conditions.await("six members", 10_000,
+      Eventually.until("six members", 10_000,
           () -> Frames.parse(survivor.get("/api/rooms/doomed/presence").body()).get("count").asInt(), n -> n == 6);
       WsClient watcher = clients.get(0);
       watcher.request("type", "ping");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hub.test.Conditions;
+import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
 import dev.hub.test.TestCluster;
 import dev.hub.test.TestHub;
@@ -223,7 +223,7 @@ class ClusterTest {
     } finally {
       clients.forEach(WsClient::close);
     }
-    Conditions.await("churn rooms empty after the clients closed", 10_000,
+    Eventually.until("churn rooms empty after the clients closed", 10_000,
         () -> Frames.parse(cluster.node(0).get("/api/rooms?prefix=churn").body()).get("rooms").size(),
         size -> size == 0);
   }

@@ -1,73 +1,92 @@
 package dev.hub.test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hub.app.ConfigLoader;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The built fat jar ({@code -Dhub.jar}) run as a real process, as an operator runs it. */
+/**
+ * The built fat jar ({@code -Dhub.jar}, set by failsafe) run as a real process, as an operator runs it. Its
+ * stdout and stderr go to files; {@code HUB_*} variables of the test's own environment are not passed on.
+ */
 public final class HubProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Process process;
-  private final File output;
+  private final Path stdout;
+  private final Path stderr;
   private final int port;
 
-  private HubProcess(Process process, File output, int port) {
+  private HubProcess(Process process, Path stdout, Path stderr, int port) {
     this.process = process;
-    this.output = output;
+    this.stdout = stdout;
+    this.stderr = stderr;
     this.port = port;
   }
 
   /** Starts {@code java -jar hub.jar --port PORT ARGS...} with extra environment variables. */
   public static HubProcess start(int port, Map<String, String> env, String... args) {
+    List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port)));
+    all.addAll(List.of(args));
+    return launch(port, env, all);
+  }
+
+  /** Starts {@code java -jar hub.jar ARGS...} exactly as given, e.g. to test argument handling. */
+  public static HubProcess startWithArgs(String... args) {
+    return launch(-1, Map.of(), List.of(args));
+  }
+
+  private static HubProcess launch(int port, Map<String, String> env, List<String> args) {
     String jar = System.getProperty("hub.jar");
     if (jar == null || !new File(jar).isFile()) {
-      throw new IllegalStateException("system property hub.jar must name the built jar; run through mvn verify");
+      throw new IllegalStateException("system property hub.jar must name the built jar (mvn verify sets it): " + jar);
     }
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", jar, "--port",
-        Integer.toString(port)));
-    command.addAll(List.of(args));
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar));
+    command.addAll(args);
     try {
-      File output = File.createTempFile("hub-process-", ".log");
-      output.deleteOnExit();
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(output);
+      Path stdout = Files.createTempFile("hub-process-", ".out");
+      Path stderr = Files.createTempFile("hub-process-", ".err");
+      stdout.toFile().deleteOnExit();
+      stderr.toFile().deleteOnExit();
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .redirectOutput(stdout.toFile())
+          .redirectError(stderr.toFile());
+      builder.environment().keySet().removeIf(name -> name.startsWith(ConfigLoader.ENV_PREFIX));
       builder.environment().putAll(env);
-      return new HubProcess(builder.start(), output, port);
+      Process process = builder.start();
+      process.getOutputStream().close();
+      return new HubProcess(process, stdout, stderr, port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String javaBinary() {
-    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
   }
 
   public int port() {
     return port;
   }
 
-  public Process process() {
-    return process;
-  }
-
-  /** Polls {@code /health} until it answers 200; fails with the process's output otherwise. */
+  /** Polls {@code /health} until it answers 200; fails with the process's output if it dies or is too slow. */
   public HubProcess awaitHealthy(long boundMs) {
     long deadline = System.currentTimeMillis() + boundMs;
     while (System.currentTimeMillis() < deadline) {
       if (!process.isAlive()) {
-        throw new AssertionError("hub process exited with " + process.exitValue() + ":\n" + output());
+        throw new AssertionError("hub process exited with " + process.exitValue() + " before serving; " + output());
       }
       try {
         if (get("/health").statusCode() == 200) {
@@ -78,7 +97,7 @@ public final class HubProcess implements AutoCloseable {
       }
       pause(100);
     }
-    throw new AssertionError("hub process not healthy within " + boundMs + " ms:\n" + output());
+    throw new AssertionError("hub process not healthy within " + boundMs + " ms; " + output());
   }
 
   public HttpResponse<String> get(String path) {
@@ -111,7 +130,7 @@ public final class HubProcess implements AutoCloseable {
   public int awaitExit(long boundMs) {
     try {
       if (!process.waitFor(boundMs, TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("hub process still running after " + boundMs + " ms:\n" + output());
+        throw new AssertionError("hub process still running after " + boundMs + " ms; " + output());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -119,17 +138,36 @@ public final class HubProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Everything the process printed so far. */
+  public void assertExit(int status, long boundMs) {
+    assertEquals(status, awaitExit(boundMs), this::output);
+  }
+
+  /** What the process printed on stdout. */
+  public String stdout() {
+    return read(stdout);
+  }
+
+  /** The non-blank lines the process printed on stderr. */
+  public List<String> stderrLines() {
+    return read(stderr).lines().filter(line -> !line.isBlank()).toList();
+  }
+
+  /** Everything the process printed so far, for failure messages. */
   public String output() {
+    return "stdout:\n" + read(stdout) + "\nstderr:\n" + read(stderr);
+  }
+
+  private static String read(Path file) {
     try {
-      return Files.readString(output.toPath());
+      return Files.readString(file);
     } catch (IOException e) {
-      return "(output unreadable: " + e + ")";
+      return "(unreadable: " + e + ")";
     }
   }
 
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress("127.0.0.1", 0));
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

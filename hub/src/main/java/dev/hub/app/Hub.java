@@ -1,5 +1,6 @@
 package dev.hub.app;
 
+import dev.hub.auth.TokenVerifier;
 import dev.hub.cluster.ClusterRoomBroker;
 import dev.hub.cluster.HazelcastPresenceStore;
 import dev.hub.cluster.NodeFailureCleanup;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,9 +60,12 @@ public final class Hub {
     VertxOptions options = new VertxOptions().setEventLoopPoolSize(eventLoops);
     int port = config.http().port() != 0 ? config.http().port() : freePort(config.http().host());
     String name = config.node().name() != null ? config.node().name() : hostName() + ":" + port;
+    String publicKey = TokenVerifier.readPublicKey(config.auth());
+    Function<Vertx, TokenVerifier> verifier = vertx -> config.auth().enabled()
+        ? new TokenVerifier(vertx, config.auth(), publicKey) : null;
     if (!config.cluster().enabled()) {
       Vertx vertx = Vertx.vertx(options);
-      HubNode node = new HubNode(config, name, new LocalPresenceStore(), new LocalRoomBroker());
+      HubNode node = new HubNode(config, name, new LocalPresenceStore(), new LocalRoomBroker(), verifier.apply(vertx));
       node.readinessCheck("cluster", () -> Readiness.DISABLED);
       return deploy(vertx, node, port, eventLoops, new ArrayList<>());
     }
@@ -69,7 +74,7 @@ public final class Hub {
       var hazelcast = clustered.manager().getHazelcastInstance();
       HazelcastPresenceStore presence = new HazelcastPresenceStore(vertx, hazelcast);
       ClusterRoomBroker broker = new ClusterRoomBroker(vertx, hazelcast, name, config.cluster().failureDetectionMs());
-      HubNode node = new HubNode(config, name, presence, broker);
+      HubNode node = new HubNode(config, name, presence, broker, verifier.apply(vertx));
       node.readinessCheck("cluster", () -> hazelcast.getLifecycleService().isRunning()
           ? Readiness.UP : Readiness.down("not a member of the cluster"));
       NodeFailureCleanup cleanup = new NodeFailureCleanup(hazelcast, presence, node.announcer());

@@ -15,6 +15,7 @@ import sun.misc.Signal;
 
 /** {@code java -jar hub.jar}: loads the configuration, starts the node, stops it gracefully on SIGTERM. */
 @Command(name = "hub", mixinStandardHelpOptions = true, version = "hub 0.1.0, protocol 1",
+    subcommands = TokenCommand.class,
     description = "A real-time WebSocket hub: rooms, broadcasts and presence.",
     footer = {"", "Configuration: defaults, then --config FILE, then HUB_* environment variables, then flags.",
         "Every key is documented in config/hub.yaml."})

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * A WebSocket client on a bare socket that does only the handshake and then reads: it never answers a ping,
@@ -25,21 +26,42 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   public static RawWebSocket connect(int port, String query) throws IOException {
+    return connect(port, query, Map.of());
+  }
+
+  /** Upgrades with exactly these extra headers (a library client would add or strip some, such as Origin). */
+  public static RawWebSocket connect(int port, String query, Map<String, String> headers) throws IOException {
     Socket socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(30_000);
-    String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
-    OutputStream out = socket.getOutputStream();
-    out.write(("GET /ws" + (query.isEmpty() ? "" : "?" + query) + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-        + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.flush();
     RawWebSocket raw = new RawWebSocket(socket);
-    String status = raw.readHeaders();
+    String status = raw.handshake(port, query, headers);
     if (!status.contains(" 101 ")) {
       socket.close();
       throw new IOException("upgrade refused: " + status);
     }
     return raw;
+  }
+
+  /** The HTTP status the server answers an upgrade with these headers. */
+  public static int upgradeStatus(int port, String query, Map<String, String> headers) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      String status = new RawWebSocket(socket).handshake(port, query, headers);
+      return Integer.parseInt(status.split(" ")[1]);
+    }
+  }
+
+  private String handshake(int port, String query, Map<String, String> headers) throws IOException {
+    String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    StringBuilder request = new StringBuilder("GET /ws" + (query.isEmpty() ? "" : "?" + query)
+        + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+        + "\r\nSec-WebSocket-Version: 13\r\n");
+    headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+    OutputStream out = socket.getOutputStream();
+    out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return readHeaders();
   }
 
   private String readHeaders() throws IOException {

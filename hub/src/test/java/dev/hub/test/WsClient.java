@@ -14,6 +14,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -42,6 +43,11 @@ public final class WsClient implements AutoCloseable {
 
   /** Connects and returns once the upgrade succeeded; the welcome frame is the first frame waiting. */
   public static WsClient connect(int port, String query) {
+    return connect(port, query, Map.of());
+  }
+
+  /** Connects with extra request headers, e.g. {@code Authorization} or {@code Origin}. */
+  public static WsClient connect(int port, String query, Map<String, String> headers) {
     ClientWebSocket socket = CLIENT.webSocket();
     WsClient client = new WsClient(socket);
     socket.textMessageHandler(client::received);
@@ -51,8 +57,9 @@ public final class WsClient implements AutoCloseable {
     });
     String uri = "/ws" + (query.isEmpty() ? "" : "?" + query);
     try {
-      socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
-          .await(WAIT_MS, TimeUnit.MILLISECONDS);
+      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
+      headers.forEach(options::addHeader);
+      socket.connect(options).await(WAIT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("WebSocket connect to " + uri + " failed: " + e, e);
     }
@@ -61,9 +68,16 @@ public final class WsClient implements AutoCloseable {
 
   /** The upgrade's failure for a connection the hub must refuse, e.g. its HTTP status. */
   public static Throwable refusal(int port, String query) {
+    return refusal(port, query, Map.of());
+  }
+
+  /** The upgrade's failure with extra request headers. */
+  public static Throwable refusal(int port, String query, Map<String, String> headers) {
     try {
-      CLIENT.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?" + query))
-          .await(WAIT_MS, TimeUnit.MILLISECONDS).close();
+      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+          .setURI("/ws?" + query);
+      headers.forEach(options::addHeader);
+      CLIENT.connect(options).await(WAIT_MS, TimeUnit.MILLISECONDS).close();
     } catch (Exception e) {
       return e;
     }

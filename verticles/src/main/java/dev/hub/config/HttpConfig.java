@@ -1,5 +1,6 @@
 package dev.hub.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 
 /**
@@ -7,8 +8,10 @@ import java.util.List;
  *
  * @param host the address to bind; loopback by default so a fresh hub is not reachable from the network
  * @param port the port to bind; 0 picks a free one
+ * @param allowedOrigins browser origins allowed to connect and call the API; empty: any. Requests without an
+ *     {@code Origin} header (non-browser clients) are not held to it
  */
-public record HttpConfig(String host, int port) {
+public record HttpConfig(String host, int port, List<String> allowedOrigins) {
 
   /** Loopback: a hub with auth off must not be exposed by accident. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -16,11 +19,20 @@ public record HttpConfig(String host, int port) {
   public static final int DEFAULT_PORT = 8080;
 
   public static HttpConfig defaults() {
-    return new HttpConfig(DEFAULT_HOST, DEFAULT_PORT);
+    return new HttpConfig(DEFAULT_HOST, DEFAULT_PORT, List.of());
+  }
+
+  /** Whether the listener is reachable only from this machine. */
+  @JsonIgnore
+  public boolean isLoopback() {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
   }
 
   void validate(List<String> problems) {
     HubConfig.require(problems, host != null && !host.isBlank(), "http.host", "must not be empty");
     HubConfig.require(problems, port >= 0 && port <= 65535, "http.port", "must be 0 to 65535");
+    HubConfig.require(problems, allowedOrigins != null
+        && allowedOrigins.stream().allMatch(o -> o != null && o.matches("https?://[^/\\s]+")),
+        "http.allowedOrigins", "must be a list of origins like https://app.example.com");
   }
 }

@@ -16,13 +16,14 @@ public record HubConfig(
     BatchConfig batch,
     DedupConfig dedup,
     ShutdownConfig shutdown,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    AuthConfig auth) {
 
   /** The embedded defaults: a single node on 127.0.0.1:8080. */
   public static HubConfig defaults() {
     return new HubConfig(NodeConfig.defaults(), HttpConfig.defaults(), HeartbeatConfig.defaults(),
         LimitsConfig.defaults(), PresenceConfig.defaults(), BatchConfig.defaults(), DedupConfig.defaults(),
-        ShutdownConfig.defaults(), ClusterConfig.defaults());
+        ShutdownConfig.defaults(), ClusterConfig.defaults(), AuthConfig.defaults());
   }
 
   /**
@@ -41,6 +42,10 @@ public record HubConfig(
     dedup.validate(problems);
     shutdown.validate(problems);
     cluster.validate(problems);
+    auth.validate(problems);
+    require(problems, auth.enabled() || auth.allowAnonymous() || http.isLoopback(), "http.host",
+        "listening on " + http.host() + " with auth off would let anyone connect; set auth.secret or "
+            + "auth.publicKey, or auth.allowAnonymous: true on purpose");
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.node.HubNode;
 import dev.hub.presence.Member;
 import dev.hub.protocol.ClientFrame;
+import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameParser;
 import dev.hub.protocol.ProtocolException;
@@ -20,12 +21,16 @@ final class ClientRequests {
 
   private final HubNode node;
   private final LocalRooms rooms;
+  private final ShardSessions sessions;
   private final int maxRooms;
+  private final int maxRefusals;
 
-  ClientRequests(HubNode node, LocalRooms rooms) {
+  ClientRequests(HubNode node, LocalRooms rooms, ShardSessions sessions) {
     this.node = node;
     this.rooms = rooms;
+    this.sessions = sessions;
     this.maxRooms = node.config().limits().maxRoomsPerSession();
+    this.maxRefusals = node.config().limits().maxRefusals();
   }
 
   /** One complete text message from the session. */
@@ -41,14 +46,22 @@ final class ClientRequests {
     JsonNode ref = frame.ref();
     if (frame instanceof ClientFrame.Ping) {
       session.outbox().reply(new ServerFrame.Pong(ref, System.currentTimeMillis()));
-    } else if (frame instanceof ClientFrame.Request) {
+    } else if (frame instanceof ClientFrame.Request request) {
+      if (!session.identity().permissions().mayRequest(request.event())) {
+        error(session, ref, ErrorCode.FORBIDDEN, "the token does not allow requests for " + request.event());
+        return;
+      }
       error(session, ref, ErrorCode.UNAVAILABLE, "request-reply needs the NATS bridge, which this node does not run");
     } else if (frame instanceof ClientFrame.Join join) {
-      session.enqueue(() -> join(session, join)).onFailure(e -> failed(session, ref, e));
+      if (admitted(session, session.joins().tryTake(), ref)) {
+        session.enqueue(() -> join(session, join)).onFailure(e -> failed(session, ref, e));
+      }
     } else if (frame instanceof ClientFrame.Leave leave) {
       session.enqueue(() -> leave(session, leave)).onFailure(e -> failed(session, ref, e));
     } else if (frame instanceof ClientFrame.Publish publish) {
-      session.enqueue(() -> publish(session, publish)).onFailure(e -> failed(session, ref, e));
+      if (admitted(session, session.publishes().tryTake(), ref)) {
+        session.enqueue(() -> publish(session, publish)).onFailure(e -> failed(session, ref, e));
+      }
     } else if (frame instanceof ClientFrame.PresenceQuery query) {
       session.enqueue(() -> presence(session, query)).onFailure(e -> failed(session, ref, e));
     }
@@ -64,6 +77,9 @@ final class ClientRequests {
     String room = join.room();
     if (!session.isOpen()) {
       return Future.succeededFuture();
+    }
+    if (!session.identity().permissions().mayJoin(room)) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow joining " + room);
     }
     if (session.rooms().contains(room)) {
       return node.presence().count(room)
@@ -104,8 +120,12 @@ final class ClientRequests {
   }
 
   private Future<Void> publish(Session session, ClientFrame.Publish publish) {
-    if (!session.rooms().contains(publish.room())) {
-      throw new ProtocolException(ErrorCode.NOT_JOINED, "join room " + publish.room() + " before publishing to it");
+    boolean joined = session.rooms().contains(publish.room());
+    if (!session.identity().permissions().mayPublish(publish.room(), joined)) {
+      if (session.identity().permissions().isOpen()) {
+        throw new ProtocolException(ErrorCode.NOT_JOINED, "join room " + publish.room() + " before publishing to it");
+      }
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow publishing to " + publish.room());
     }
     RoomPublisher.Result result = node.publisher().publish(publish.room(), publish.event(), publish.data(),
         publish.id(), session.user(), session.user(), publish.echo() ? null : session.id(),
@@ -115,8 +135,27 @@ final class ClientRequests {
   }
 
   private Future<Void> presence(Session session, ClientFrame.PresenceQuery query) {
+    if (!session.rooms().contains(query.room()) && !session.identity().permissions().mayJoin(query.room())) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow seeing " + query.room());
+    }
     return node.presence().members(query.room())
         .map(members -> reply(session, new ServerFrame.Presence(query.ref(), query.room(), members)));
+  }
+
+  /**
+   * Whether a rate-limited request may go ahead; refuses it with {@code rate_limited} otherwise, and closes
+   * with 4029 a session that keeps going through {@code limits.maxRefusals} refusals in a row.
+   */
+  private boolean admitted(Session session, boolean tokenTaken, JsonNode ref) {
+    if (tokenTaken) {
+      session.admitted();
+      return true;
+    }
+    error(session, ref, ErrorCode.RATE_LIMITED, "too many requests; slow down");
+    if (session.refused() >= maxRefusals) {
+      sessions.close(session, CloseCode.RATE_LIMITED, "rate limit exceeded repeatedly");
+    }
+    return false;
   }
 
   private Void reply(Session session, ServerFrame frame) {

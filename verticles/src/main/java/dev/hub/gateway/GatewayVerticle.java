@@ -32,8 +32,8 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalRooms rooms = new LocalRooms(context, node.broker(), node.batchPolicy());
-    sessions = new ShardSessions(node, rooms, new BatchScheduler(vertx, node.config().batch().maxDelayMs()));
-    ClientRequests requests = new ClientRequests(node, rooms);
+    sessions = new ShardSessions(vertx, node, rooms, new BatchScheduler(vertx, node.config().batch().maxDelayMs()));
+    ClientRequests requests = new ClientRequests(node, rooms, sessions);
     heartbeat = new Heartbeat(vertx, node, sessions);
     heartbeat.start();
 
@@ -65,6 +65,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     heartbeat.stop();
+    sessions.stop();
     return server.close();
   }
 }

@@ -1,6 +1,6 @@
 package dev.hub.gateway;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.hub.auth.Identity;
 import dev.hub.node.HubNode;
 import dev.hub.presence.SessionInfo;
 import dev.hub.protocol.CloseCode;
@@ -10,6 +10,7 @@ import dev.hub.session.BatchScheduler;
 import dev.hub.session.Session;
 import dev.hub.session.SessionOutbox;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,21 +27,27 @@ final class ShardSessions {
   private final HubNode node;
   private final LocalRooms rooms;
   private final BatchScheduler batches;
+  private final ExpiryScheduler expiries;
   private final Map<String, Session> sessions = new LinkedHashMap<>();
 
-  ShardSessions(HubNode node, LocalRooms rooms, BatchScheduler batches) {
+  ShardSessions(Vertx vertx, HubNode node, LocalRooms rooms, BatchScheduler batches) {
     this.node = node;
     this.rooms = rooms;
     this.batches = batches;
+    this.expiries = new ExpiryScheduler(vertx, this, node.config().auth().leewayMs());
   }
 
-  /** Registers a new connection and sends {@code welcome}; presence registration is its first operation. */
-  Session open(ServerWebSocket socket, String user) {
+  /**
+   * Registers a new connection and sends {@code welcome}; presence registration is its first operation.
+   *
+   * @param address the remote address, already counted against {@code limits.connectionsPerIp}
+   */
+  Session open(ServerWebSocket socket, Identity identity, String address) {
     String id = node.newSessionId();
-    SessionInfo info = new SessionInfo(id, user != null ? user : "anon-" + id, node.name(),
-        System.currentTimeMillis(), JsonNodeFactory.instance.objectNode());
+    SessionInfo info = new SessionInfo(id, identity.user() != null ? identity.user() : "anon-" + id, node.name(),
+        System.currentTimeMillis(), identity.meta());
     SessionOutbox outbox = new SessionOutbox(socket, node.metrics(), batches, node.config().batch().maxEvents());
-    Session session = new Session(info, socket, outbox);
+    Session session = new Session(info, socket, outbox, identity, address, node.config().limits());
     outbox.overflowHandler(() -> close(session, CloseCode.SLOW_CONSUMER, "slow consumer"));
     sessions.put(id, session);
     node.metrics().connectionOpened();
@@ -48,6 +55,9 @@ final class ShardSessions {
         node.config().heartbeat().intervalMs(), ServerFrame.PROTOCOL_VERSION));
     session.enqueue(() -> node.presence().connect(info))
         .onFailure(e -> LOG.warn("presence registration of {} failed", id, e));
+    if (identity.expiresAtMs() != null) {
+      expiries.watch(session, identity.expiresAtMs());
+    }
     return session;
   }
 
@@ -71,6 +81,7 @@ final class ShardSessions {
     }
     session.outbox().close();
     sessions.remove(session.id());
+    node.connections().release(session.address());
     node.metrics().connectionClosed(code);
     for (String room : session.rooms()) {
       rooms.remove(room, session);
@@ -91,6 +102,10 @@ final class ShardSessions {
       cleanups.add(close(session, CloseCode.GOING_AWAY, "shutdown"));
     }
     return Future.join(cleanups).mapEmpty();
+  }
+
+  void stop() {
+    expiries.stop();
   }
 
   /** A copy of the sessions, safe to walk while closing some. */

@@ -1,11 +1,16 @@
 package dev.hub.gateway;
 
+import dev.hub.auth.BearerTokens;
+import dev.hub.auth.Identity;
+import dev.hub.auth.InvalidTokenException;
 import dev.hub.http.HttpReplies;
 import dev.hub.node.HubNode;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.Names;
+import dev.hub.protocol.ProtocolException;
 import dev.hub.session.Session;
+import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -27,28 +32,57 @@ final class WebSocketEndpoint {
     this.maxMessageBytes = node.config().limits().maxFrameBytes();
   }
 
+  /**
+   * Checks, in order: draining (503), origin (403), connections from the address (429), identity (401 for a
+   * bad token, 400 for a bad {@code ?user=}); only then upgrades, so nothing is registered for a refusal.
+   */
   void upgrade(RoutingContext ctx) {
     if (node.draining()) {
       HttpReplies.error(ctx, ErrorCode.UNAVAILABLE, "this node is shutting down; connect to another");
       return;
     }
-    String user = ctx.request().getParam("user");
-    if (user != null && !Names.isUser(user)) {
-      HttpReplies.error(ctx, 400, ErrorCode.BAD_FRAME, "user must be 1 to 128 characters of A-Z a-z 0-9 _ - : .");
+    if (!node.origins().allows(ctx.request().getHeader("Origin"))) {
+      HttpReplies.error(ctx, ErrorCode.FORBIDDEN, "origin not allowed");
       return;
     }
-    ctx.request().toWebSocket()
-        .onSuccess(socket -> accept(socket, user))
+    String address = ctx.request().remoteAddress().hostAddress();
+    if (!node.connections().tryAcquire(address)) {
+      HttpReplies.error(ctx, ErrorCode.RATE_LIMITED, "too many connections from this address");
+      return;
+    }
+    identify(ctx)
+        .compose(identity -> ctx.request().toWebSocket().map(socket -> {
+          accept(socket, identity, address);
+          return socket;
+        }))
         .onFailure(e -> {
-          if (!ctx.response().ended()) {
+          node.connections().release(address);
+          if (e instanceof InvalidTokenException) {
+            HttpReplies.error(ctx, 401, ErrorCode.FORBIDDEN, e.getMessage());
+          } else if (e instanceof ProtocolException bad) {
+            HttpReplies.error(ctx, 400, bad.code(), bad.getMessage());
+          } else {
             HttpReplies.error(ctx, 400, ErrorCode.BAD_FRAME, "expected a WebSocket upgrade");
           }
         });
   }
 
-  private void accept(ServerWebSocket socket, String user) {
+  /** The token's identity with auth on; with auth off, the {@code ?user=} name or an anonymous one. */
+  private Future<Identity> identify(RoutingContext ctx) {
+    if (node.verifier().isPresent()) {
+      return node.verifier().get().verify(BearerTokens.of(ctx.request()));
+    }
+    String user = ctx.request().getParam("user");
+    if (user != null && !Names.isUser(user)) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.BAD_FRAME,
+          "user must be 1 to 128 characters of A-Z a-z 0-9 _ - : ."));
+    }
+    return Future.succeededFuture(Identity.anonymous(user));
+  }
+
+  private void accept(ServerWebSocket socket, Identity identity, String address) {
     socket.setWriteQueueMaxSize(node.config().limits().maxQueuedBytes());
-    Session session = sessions.open(socket, user);
+    Session session = sessions.open(socket, identity, address);
     MessageAssembler assembler = new MessageAssembler(maxMessageBytes);
     socket.frameHandler(frame -> {
       session.heard(System.currentTimeMillis());

@@ -15,10 +15,13 @@ import dev.hub.room.RoomPublisher;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +63,13 @@ public final class ApiRoutes {
   }
 
   public void mount(Router router) {
+    if (node.origins().restricts()) {
+      router.route().handler(CorsHandler.create()
+          .addOrigins(List.copyOf(node.origins().origins()))
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
+          .allowedHeaders(Set.of("Authorization", "X-Api-Key", "Content-Type")));
+    }
+    router.route("/api/*").handler(new ApiAccess(node.config().auth(), node.verifier()));
     router.get("/health").handler(ctx -> HttpReplies.json(ctx, 200, new Status("UP")));
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(ctx -> ctx.response()
@@ -138,7 +148,7 @@ public final class ApiRoutes {
       return;
     }
     RoomPublisher.Result result = node.publisher().publish(room, event.event(), event.data(), event.id(),
-        API_IDENTITY, null, null, RoomPublisher.Source.HTTP);
+        ctx.get(ApiAccess.CALLER, API_IDENTITY), null, null, RoomPublisher.Source.HTTP);
     HttpReplies.json(ctx, 202, new Published(result.id()));
   }
 

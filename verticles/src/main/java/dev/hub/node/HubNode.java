@@ -1,5 +1,8 @@
 package dev.hub.node;
 
+import dev.hub.auth.ConnectionCounter;
+import dev.hub.auth.OriginPolicy;
+import dev.hub.auth.TokenVerifier;
 import dev.hub.config.HubConfig;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.presence.PresenceAnnouncer;
@@ -12,6 +15,7 @@ import dev.hub.session.BatchPolicy;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -31,11 +35,17 @@ public final class HubNode {
   private final RoomPublisher publisher;
   private final PresenceAnnouncer announcer;
   private final BatchPolicy batchPolicy;
+  private final TokenVerifier verifier;
+  private final ConnectionCounter connections;
+  private final OriginPolicy origins;
   private final AtomicLong sessionCounter = new AtomicLong();
   private final Map<String, Supplier<Readiness>> readinessChecks = new ConcurrentHashMap<>();
   private volatile boolean draining;
 
-  public HubNode(HubConfig config, String name, PresenceStore presence, RoomBroker broker) {
+  /**
+   * @param verifier checks clients' tokens; {@code null} with auth off
+   */
+  public HubNode(HubConfig config, String name, PresenceStore presence, RoomBroker broker, TokenVerifier verifier) {
     this.config = config;
     this.name = name;
     this.tag = randomTag();
@@ -45,6 +55,9 @@ public final class HubNode {
     this.publisher = new RoomPublisher(broker, new EventIds(tag), new PublishDedup(config.dedup()), metrics);
     this.announcer = new PresenceAnnouncer(broker, config.presence().diffMaxMembers());
     this.batchPolicy = new BatchPolicy(config.batch().events());
+    this.verifier = verifier;
+    this.connections = new ConnectionCounter(config.limits().connectionsPerIp());
+    this.origins = new OriginPolicy(config.http().allowedOrigins());
   }
 
   public HubConfig config() {
@@ -82,6 +95,20 @@ public final class HubNode {
 
   public BatchPolicy batchPolicy() {
     return batchPolicy;
+  }
+
+  /** The token verifier, present while auth is on. */
+  public Optional<TokenVerifier> verifier() {
+    return Optional.ofNullable(verifier);
+  }
+
+  /** WebSocket sessions per remote address on this node. */
+  public ConnectionCounter connections() {
+    return connections;
+  }
+
+  public OriginPolicy origins() {
+    return origins;
   }
 
   /** A session id unique across the cluster: this start's random tag and a counter. */

@@ -1,5 +1,8 @@
 package dev.hub.session;
 
+import dev.hub.auth.Identity;
+import dev.hub.auth.TokenBucket;
+import dev.hub.config.LimitsConfig;
 import dev.hub.presence.SessionInfo;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
@@ -17,16 +20,29 @@ public final class Session {
   private final SessionInfo info;
   private final ServerWebSocket socket;
   private final SessionOutbox outbox;
+  private final Identity identity;
+  private final String address;
+  private final TokenBucket publishes;
+  private final TokenBucket joins;
+  private int refusalsInARow;
   private final Map<String, Long> joinedAt = new LinkedHashMap<>();
   private long lastHeardAt;
   private long lastTouchedAt;
   private Future<?> tail = Future.succeededFuture();
   private boolean open = true;
 
-  public Session(SessionInfo info, ServerWebSocket socket, SessionOutbox outbox) {
+  /**
+   * @param address the remote address, counted against {@code limits.connectionsPerIp}
+   */
+  public Session(SessionInfo info, ServerWebSocket socket, SessionOutbox outbox, Identity identity, String address,
+      LimitsConfig limits) {
     this.info = info;
     this.socket = socket;
     this.outbox = outbox;
+    this.identity = identity;
+    this.address = address;
+    this.publishes = new TokenBucket(limits.publishPerSecond(), limits.publishBurst());
+    this.joins = new TokenBucket(limits.joinsPerSecond(), limits.joinBurst());
     this.lastHeardAt = info.connectedAt();
     this.lastTouchedAt = info.connectedAt();
   }
@@ -41,6 +57,32 @@ public final class Session {
 
   public SessionInfo info() {
     return info;
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public TokenBucket publishes() {
+    return publishes;
+  }
+
+  public TokenBucket joins() {
+    return joins;
+  }
+
+  /** A rate-limited request was refused; how many in a row now. */
+  public int refused() {
+    return ++refusalsInARow;
+  }
+
+  /** A rate-limited request went through. */
+  public void admitted() {
+    refusalsInARow = 0;
   }
 
   public ServerWebSocket socket() {

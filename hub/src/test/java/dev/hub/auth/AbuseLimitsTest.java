@@ -1,0 +1,142 @@
+package dev.hub.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.app.ConfigException;
+import dev.hub.app.ConfigLoader;
+import dev.hub.test.Eventually;
+import dev.hub.test.Frames;
+import dev.hub.test.RawWebSocket;
+import dev.hub.test.TestHub;
+import dev.hub.test.WsClient;
+import io.vertx.core.http.UpgradeRejectedException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Origins, rate limits, connection limits and the secure default: each reached, refused, and recovered from. */
+class AbuseLimitsTest {
+
+  @Test
+  void originsOutsideTheListAreRefusedOnTheUpgradeAndByCors() throws Exception {
+    try (TestHub hub = TestHub.start("http.allowedOrigins", "https://app.example.com")) {
+      assertEquals(101, RawWebSocket.upgradeStatus(hub.port(), "", Map.of("Origin", "https://app.example.com")));
+      assertEquals(101, RawWebSocket.upgradeStatus(hub.port(), "", Map.of()), "non-browser clients are not held");
+      assertEquals(403, RawWebSocket.upgradeStatus(hub.port(), "", Map.of("Origin", "https://evil.example.com")));
+      Eventually.until("the accepted sessions gone", 5000,
+          () -> Frames.parse(hub.get("/api/presence").body()).get("connections").asInt(), n -> n == 0);
+
+      HttpResponse<String> cors = hub.send(HttpRequest.newBuilder(hub.uri("/api/presence"))
+          .header("Origin", "https://app.example.com").GET());
+      assertEquals(200, cors.statusCode());
+      assertEquals("https://app.example.com", cors.headers().firstValue("access-control-allow-origin").orElse(null));
+      HttpResponse<String> preflight = hub.send(HttpRequest.newBuilder(hub.uri("/api/rooms/r/events"))
+          .header("Origin", "https://app.example.com").header("Access-Control-Request-Method", "POST")
+          .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+      assertTrue(preflight.statusCode() == 200 || preflight.statusCode() == 204, () -> "preflight " + preflight);
+      HttpResponse<String> foreign = hub.send(HttpRequest.newBuilder(hub.uri("/api/presence"))
+          .header("Origin", "https://evil.example.com").GET());
+      assertEquals(403, foreign.statusCode());
+      assertNull(foreign.headers().firstValue("access-control-allow-origin").orElse(null));
+    }
+  }
+
+  @Test
+  void publishesPastTheRateAreRefusedThenAllowedAgain() {
+    try (TestHub hub = TestHub.start("limits.publishPerSecond", "20", "limits.publishBurst", "5");
+        WsClient fast = hub.connect(); WsClient other = hub.connect()) {
+      fast.join("rate");
+      other.join("rate");
+      int accepted = 0;
+      int refused = 0;
+      for (int i = 0; i < 8; i++) {
+        JsonNode reply = fast.request("type", "publish", "room", "rate", "event", "e", "data", i);
+        if ("ack".equals(reply.get("type").asText())) {
+          accepted++;
+        } else {
+          assertEquals("rate_limited", reply.get("code").asText(), reply::toString);
+          refused++;
+        }
+      }
+      assertTrue(accepted >= 5 && refused >= 1, "accepted " + accepted + ", refused " + refused);
+      Eventually.until("a publish accepted again after the bucket refills", 5000,
+          () -> fast.request("type", "publish", "room", "rate", "event", "later").get("type").asText(),
+          "ack"::equals);
+      assertEquals("ack", other.request("type", "publish", "room", "rate", "event", "e").get("type").asText(),
+          "limits are per session");
+    }
+  }
+
+  @Test
+  void aClientThatKeepsPublishingThroughRefusalsIsClosedWith4029() {
+    try (TestHub hub = TestHub.start("limits.publishPerSecond", "1", "limits.publishBurst", "1",
+        "limits.maxRefusals", "10"); WsClient flood = hub.connect(); WsClient bystander = hub.connect()) {
+      flood.join("flood");
+      bystander.join("flood");
+      for (int i = 0; i < 50; i++) {
+        flood.send("type", "publish", "room", "flood", "event", "spam", "data", i);
+      }
+      assertEquals(4029, flood.awaitClose());
+      assertEquals(1, bystander.events("flood", 1).size(), "the one publish the bucket allowed");
+      assertEquals("pong", bystander.request("type", "ping").get("type").asText(), "others are unaffected");
+    }
+  }
+
+  @Test
+  void joinsPastTheRateAreRefused() {
+    try (TestHub hub = TestHub.start("limits.joinsPerSecond", "1", "limits.joinBurst", "3",
+        "limits.maxRefusals", "1000"); WsClient client = hub.connect()) {
+      List<String> codes = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        JsonNode reply = client.request("type", "join", "room", "j" + i);
+        codes.add("ack".equals(reply.get("type").asText()) ? "ack" : reply.get("code").asText());
+      }
+      assertEquals(List.of("ack", "ack", "ack"), codes.subList(0, 3));
+      assertTrue(codes.contains("rate_limited"), codes::toString);
+      Eventually.until("a join accepted again", 5000,
+          () -> client.request("type", "join", "room", "again").get("type").asText(), "ack"::equals);
+    }
+  }
+
+  @Test
+  void connectionsPerIpAreCappedWith429AndFreedOnClose() {
+    try (TestHub hub = TestHub.start("limits.connectionsPerIp", "2")) {
+      WsClient first = hub.connect();
+      WsClient second = hub.connect();
+      Throwable third = WsClient.refusal(hub.port(), "");
+      assertEquals(429, ((UpgradeRejectedException) third).getStatus());
+      first.close();
+      WsClient again = Eventually.until("a slot freed by the close", 5000,
+          () -> {
+            try {
+              return hub.connect();
+            } catch (IllegalStateException refusedStill) {
+              return null;
+            }
+          }, client -> client != null);
+      again.close();
+      second.close();
+    }
+  }
+
+  @Test
+  void authOffOnANonLoopbackAddressRefusesToStartUnlessAllowedOnPurpose() {
+    ConfigLoader loader = new ConfigLoader();
+    ConfigException refused = assertThrows(ConfigException.class,
+        () -> loader.load(null, Map.of(), Map.of("http.host", "0.0.0.0")));
+    assertTrue(refused.getMessage().contains("http.host"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("auth.allowAnonymous"), refused.getMessage());
+    loader.load(null, Map.of(), Map.of("http.host", "0.0.0.0", "auth.allowAnonymous", "true"));
+    loader.load(null, Map.of(), Map.of("http.host", "0.0.0.0", "auth.secret", "a-secret-of-32-bytes-or-more-0123"));
+    ConfigException shortSecret = assertThrows(ConfigException.class,
+        () -> loader.load(null, Map.of(), Map.of("auth.secret", "short")));
+    assertTrue(shortSecret.getMessage().contains("auth.secret"), shortSecret.getMessage());
+  }
+}

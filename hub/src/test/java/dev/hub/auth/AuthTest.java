@@ -1,0 +1,250 @@
+package dev.hub.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.Frames;
+import dev.hub.test.TestHub;
+import dev.hub.test.Tokens;
+import dev.hub.test.WsClient;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** JWT on {@code /ws} and the HTTP API, and room permissions, against a real hub with auth on. */
+class AuthTest {
+  private static TestHub hub;
+
+  @BeforeAll
+  static void startHub() {
+    hub = TestHub.start("auth.secret", Tokens.SECRET, "auth.apiKey", "api-key-0123456789");
+  }
+
+  @AfterAll
+  static void stopHub() {
+    hub.close();
+  }
+
+  @Test
+  void aValidTokenConnectsAsItsSubWithItsMetaInPresence() {
+    JsonObject claims = Tokens.user("ann", "chat.*", null).put("meta", new JsonObject().put("name", "Ann"));
+    try (WsClient ann = hub.connect("token=" + Tokens.hs256(claims) + "&user=mallory")) {
+      JsonNode welcome = ann.await("welcome");
+      assertEquals("ann", welcome.get("user").asText(), "?user= is ignored when a token is given");
+      ann.join("chat.lobby");
+      JsonNode member = ann.request("type", "presence", "room", "chat.lobby").get("members").get(0);
+      assertEquals("Ann", member.get("meta").get("name").asText());
+    }
+  }
+
+  @Test
+  void theTokenMayComeInTheAuthorizationHeader() {
+    String token = Tokens.hs256(Tokens.user("hdr", "x", null));
+    try (WsClient client = WsClient.connect(hub.port(), "", Map.of("Authorization", "Bearer " + token))) {
+      assertEquals("hdr", client.await("welcome").get("user").asText());
+    }
+  }
+
+  @Test
+  void missingExpiredForgedUnsignedAndMalformedTokensAreRefusedWith401AndRegisterNothing() {
+    JsonObject ok = Tokens.user("eve", ">", ">");
+    String[] refused = {
+        "",
+        Tokens.hs256(ok.copy().put("exp", Tokens.expIn(-5))),
+        Tokens.sign(ok, "HS256", "another-secret-0123456789abcdef-0123"),
+        Tokens.unsigned(ok),
+        "not-a-token",
+        "a.b.c",
+        Tokens.hs256(ok).substring(0, 40),
+        Tokens.hs256(new JsonObject().put("exp", Tokens.expIn(60))),
+        Tokens.hs256(ok.copy().put("sub", 42)),
+        Tokens.hs256(ok.copy().put("rooms", new JsonObject().put("join", new JsonArray().add("a.>.b")))),
+        Tokens.hs256(ok.copy().put("meta", "not an object")),
+    };
+    int before = connections();
+    for (String token : refused) {
+      Throwable refusal = WsClient.refusal(hub.port(), "token=" + token);
+      assertTrue(refusal instanceof UpgradeRejectedException, () -> token + ": " + refusal);
+      assertEquals(401, ((UpgradeRejectedException) refusal).getStatus(), token);
+    }
+    assertEquals(before, connections(), "nothing registered for a refused upgrade");
+  }
+
+  @Test
+  void aTokenThatExpiresWhileConnectedClosesWith4001() {
+    JsonObject claims = Tokens.user("brief", "brief", null).put("exp", Tokens.expIn(2));
+    try (WsClient brief = hub.connect("token=" + Tokens.hs256(claims))) {
+      brief.join("brief");
+      assertEquals(4001, brief.awaitClose());
+    }
+  }
+
+  @Test
+  void joinPatternsFollowNatsWildcards() {
+    JsonObject claims = Tokens.user("pat", null, null);
+    claims.getJsonObject("rooms").put("join", new JsonArray().add("chat.*").add("project.>").add("lobby"));
+    try (WsClient client = hub.connect("token=" + Tokens.hs256(claims))) {
+      for (String allowed : new String[] {"chat.a", "project.x", "project.x.y", "lobby"}) {
+        assertEquals("ack", client.request("type", "join", "room", allowed).get("type").asText(), allowed);
+      }
+      for (String refused : new String[] {"chat", "chat.a.b", "project", "lobby.x", "other", "chatx.a"}) {
+        JsonNode reply = client.request("type", "join", "room", refused);
+        assertEquals("forbidden", reply.path("code").asText(), refused + ": " + reply);
+      }
+    }
+  }
+
+  @Test
+  void noRoomsClaimAllowsNoRoom() {
+    JsonObject claims = new JsonObject().put("sub", "nobody").put("exp", Tokens.expIn(60));
+    try (WsClient client = hub.connect("token=" + Tokens.hs256(claims))) {
+      assertEquals("forbidden", client.request("type", "join", "room", "anything").get("code").asText());
+      assertEquals("forbidden", client.request("type", "publish", "room", "anything", "event", "e")
+          .get("code").asText());
+      assertEquals("forbidden", client.request("type", "presence", "room", "anything").get("code").asText());
+    }
+  }
+
+  @Test
+  void publishNeedsAPublishPatternWhichNeedsNoJoin() {
+    String reader = Tokens.hs256(Tokens.user("reader", "news.*", null));
+    String backend = Tokens.hs256(Tokens.user("backend", null, "news.>"));
+    try (WsClient r = hub.connect("token=" + reader); WsClient b = hub.connect("token=" + backend)) {
+      r.join("news.today");
+      assertEquals("forbidden", r.request("type", "publish", "room", "news.today", "event", "e").get("code").asText(),
+          "joined, but no publish pattern");
+      assertEquals("ack", b.request("type", "publish", "room", "news.today", "event", "headline", "data", 1)
+          .get("type").asText(), "a publish pattern needs no join");
+      assertEquals("headline", r.events("news.today", 1).get(0).get("event").asText());
+      assertEquals("forbidden", b.request("type", "join", "room", "news.today").get("code").asText());
+      assertEquals("forbidden", b.request("type", "publish", "room", "sports.today", "event", "e").get("code").asText());
+    }
+  }
+
+  @Test
+  void presenceOfARoomIsForThoseWhoMayJoinIt() {
+    try (WsClient member = hub.connect("token=" + Tokens.hs256(Tokens.user("m", "club", null)));
+        WsClient outsider = hub.connect("token=" + Tokens.hs256(Tokens.user("o", "elsewhere", null)))) {
+      member.join("club");
+      assertEquals(1, member.request("type", "presence", "room", "club").get("members").size());
+      assertEquals("forbidden", outsider.request("type", "presence", "room", "club").get("code").asText());
+    }
+  }
+
+  @Test
+  void requestsFollowTheRequestsClaim() {
+    JsonObject claims = Tokens.user("req", null, null).put("requests", new JsonArray().add("orders.*"));
+    try (WsClient client = hub.connect("token=" + Tokens.hs256(claims))) {
+      assertEquals("unavailable", client.request("type", "request", "event", "orders.get").get("code").asText(),
+          "allowed, and no NATS bridge here");
+      assertEquals("forbidden", client.request("type", "request", "event", "billing.get").get("code").asText());
+    }
+  }
+
+  @Test
+  void theHttpApiTakesAnAdminTokenOrTheApiKey() {
+    String admin = Tokens.hs256(new JsonObject().put("sub", "ops").put("admin", true).put("exp", Tokens.expIn(60)));
+    String user = Tokens.hs256(Tokens.user("plain", ">", ">"));
+    assertEquals(401, hub.get("/api/presence").statusCode());
+    assertEquals("forbidden", Frames.parse(hub.get("/api/presence").body()).get("error").asText());
+    assertEquals(200, api("/api/presence", "Authorization", "Bearer " + admin));
+    assertEquals(403, api("/api/presence", "Authorization", "Bearer " + user));
+    assertEquals(401, api("/api/presence", "Authorization", "Bearer " + Tokens.unsigned(
+        new JsonObject().put("sub", "x").put("admin", true))));
+    assertEquals(200, api("/api/nodes", "X-Api-Key", "api-key-0123456789"));
+    assertEquals(401, api("/api/nodes", "X-Api-Key", "wrong-key-0123456789"));
+    assertEquals(200, hub.get("/health").statusCode(), "health stays open");
+    assertEquals(200, hub.get("/metrics").statusCode(), "metrics stay open");
+    assertEquals(200, hub.get("/ready").statusCode(), "ready stays open");
+  }
+
+  @Test
+  void anHttpPublishWithAnIdIsDeduplicatedUnderTheAdminsSub() {
+    String admin = Tokens.hs256(new JsonObject().put("sub", "ops2").put("admin", true).put("exp", Tokens.expIn(60)));
+    try (WsClient member = hub.connect("token=" + Tokens.hs256(Tokens.user("watch", "dedup-http", null)))) {
+      member.join("dedup-http");
+      String body = Frames.object("event", "e", "id", "same-id", "data", 1).toString();
+      for (int i = 0; i < 2; i++) {
+        assertEquals(202, hub.send(HttpRequest.newBuilder(hub.uri("/api/rooms/dedup-http/events"))
+            .header("Authorization", "Bearer " + admin)
+            .POST(HttpRequest.BodyPublishers.ofString(body))).statusCode());
+      }
+      String other = Frames.object("event", "e", "id", "other-id", "data", 2).toString();
+      hub.send(HttpRequest.newBuilder(hub.uri("/api/rooms/dedup-http/events"))
+          .header("X-Api-Key", "api-key-0123456789").POST(HttpRequest.BodyPublishers.ofString(other)));
+      var events = member.events("dedup-http", 2);
+      assertEquals(1, events.get(0).get("data").asInt());
+      assertEquals(2, events.get(1).get("data").asInt(), "the repeat was not delivered");
+    }
+  }
+
+  @Test
+  void rs256AndEs256PublicKeysFromPemFiles(@TempDir Path dir) throws Exception {
+    for (String algorithm : new String[] {"RS256", "ES256"}) {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm.startsWith("RS") ? "RSA" : "EC");
+      if (algorithm.startsWith("ES")) {
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+      } else {
+        generator.initialize(2048);
+      }
+      KeyPair keys = generator.generateKeyPair();
+      Path publicKey = Files.writeString(dir.resolve(algorithm + ".pem"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+      String privateKey = pem("PRIVATE KEY", keys.getPrivate().getEncoded());
+      try (TestHub signed = TestHub.start("auth.publicKey", publicKey.toString())) {
+        String token = Tokens.sign(Tokens.user("pk-" + algorithm, "r", null), algorithm, privateKey);
+        try (WsClient client = signed.connect("token=" + token)) {
+          assertEquals("pk-" + algorithm, client.await("welcome").get("user").asText());
+        }
+        Throwable hs = WsClient.refusal(signed.port(), "token=" + Tokens.hs256(Tokens.user("x", "r", null)));
+        assertEquals(401, ((UpgradeRejectedException) hs).getStatus(), "HS256 is not accepted with a public key");
+      }
+    }
+  }
+
+  @Test
+  void leewayAndRequireExp() {
+    try (TestHub strict = TestHub.start("auth.secret", Tokens.SECRET, "auth.requireExp", "true",
+        "auth.leewayMs", "30000")) {
+      JsonObject noExp = new JsonObject().put("sub", "forever");
+      assertEquals(401, ((UpgradeRejectedException) WsClient.refusal(strict.port(), "token=" + Tokens.hs256(noExp)))
+          .getStatus());
+      JsonObject justExpired = Tokens.user("late", "r", null).put("exp", Tokens.expIn(-5));
+      try (WsClient late = strict.connect("token=" + Tokens.hs256(justExpired))) {
+        assertEquals("late", late.await("welcome").get("user").asText(), "within the leeway");
+      }
+    }
+    JsonObject noExp = new JsonObject().put("sub", "forever");
+    try (WsClient forever = hub.connect("token=" + Tokens.hs256(noExp))) {
+      assertEquals("forever", forever.await("welcome").get("user").asText(), "exp is optional by default");
+    }
+  }
+
+  private static int api(String path, String header, String value) {
+    return hub.send(HttpRequest.newBuilder(hub.uri(path)).header(header, value).GET()).statusCode();
+  }
+
+  private static int connections() {
+    String admin = Tokens.hs256(new JsonObject().put("sub", "ops").put("admin", true).put("exp", Tokens.expIn(60)));
+    return Frames.parse(hub.send(HttpRequest.newBuilder(hub.uri("/api/presence"))
+        .header("Authorization", "Bearer " + admin).GET()).body()).get("connections").asInt();
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+}

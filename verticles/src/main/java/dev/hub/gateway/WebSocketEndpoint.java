@@ -6,7 +6,10 @@ import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.Names;
 import dev.hub.session.Session;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +41,7 @@ final class WebSocketEndpoint {
       return;
     }
     ctx.request().toWebSocket()
-        .onSuccess(socket -> accept(socket, user))
+        .onSuccess(socket -> accept(socket, user, ctx.request().connection()))
         .onFailure(e -> {
           if (!ctx.response().ended()) {
             HttpReplies.error(ctx, 400, ErrorCode.BAD_FRAME, "expected a WebSocket upgrade");
@@ -46,7 +49,7 @@ final class WebSocketEndpoint {
         });
   }
 
-  private void accept(ServerWebSocket socket, String user) {
+  private void accept(ServerWebSocket socket, String user, HttpConnection connection) {
     socket.setWriteQueueMaxSize(node.config().limits().maxQueuedBytes());
     Session session = sessions.open(socket, user);
     MessageAssembler assembler = new MessageAssembler(maxMessageBytes);
@@ -59,10 +62,31 @@ final class WebSocketEndpoint {
         default -> { }
       }
     });
-    socket.exceptionHandler(e -> LOG.debug("session {}: {}", session.id(), e.toString()));
+    socket.exceptionHandler(e -> {
+      LOG.debug("session {}: {}", session.id(), e.toString());
+      if (e instanceof CorruptedWebSocketFrameException refused) {
+        refusedByDecoder(session, connection, refused);
+      }
+    });
     socket.closeHandler(v -> {
       Short code = socket.closeStatusCode();
       sessions.gone(session, code == null ? 1006 : code);
     });
+  }
+
+  /**
+   * A frame the WebSocket decoder refused, above all a single frame over {@code limits.maxFrameBytes}, which never
+   * reaches the frame handler. Vert.x drops the connection as soon as this returns, so the session is closed with
+   * the decoder's code (1009 for a frame too large) and the close frame is flushed now: written during a read,
+   * it would otherwise wait for the end of the read and be discarded with the connection.
+   */
+  private void refusedByDecoder(Session session, HttpConnection connection, CorruptedWebSocketFrameException refused) {
+    short code = (short) refused.closeStatus().code();
+    String reason = code == CloseCode.TOO_BIG ? "message larger than " + maxMessageBytes
+        : refused.closeStatus().reasonText();
+    sessions.close(session, code, reason);
+    if (connection instanceof ConnectionBase channelOwner) {
+      channelOwner.channel().flush();
+    }
   }
 }

@@ -41,13 +41,21 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/ws").handler(new WebSocketEndpoint(node, sessions, requests)::upgrade);
     new ApiRoutes(node).mount(router);
 
-    int maxFrame = node.config().limits().maxFrameBytes();
     HttpServerOptions options = new HttpServerOptions()
-        .setMaxWebSocketFrameSize(maxFrame)
-        .setMaxWebSocketMessageSize(maxFrame)
+        .setMaxWebSocketFrameSize(decoderFrameLimit(node.config().limits().maxFrameBytes()))
         .setIdleTimeout(0);
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen(port, node.config().http().host());
+  }
+
+  /**
+   * The decoder's own frame limit, with headroom over {@code limits.maxFrameBytes}: a message over the limit
+   * must reach {@link MessageAssembler}, which closes the session with 1009 in an orderly way. When the decoder
+   * itself refuses a frame, Vert.x drops the connection at once and the close frame is lost; that remains only
+   * for frames over twice the limit, and bounds what one frame can make the hub buffer.
+   */
+  static int decoderFrameLimit(int maxFrameBytes) {
+    return (int) Math.min(Integer.MAX_VALUE, 2L * maxFrameBytes);
   }
 
   /** The port this instance is bound to. */

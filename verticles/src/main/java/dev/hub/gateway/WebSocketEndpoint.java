@@ -10,6 +10,7 @@ import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.Names;
 import dev.hub.protocol.ProtocolException;
 import dev.hub.session.Session;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
@@ -85,6 +86,10 @@ final class WebSocketEndpoint {
     Session session = sessions.open(socket, identity, address);
     MessageAssembler assembler = new MessageAssembler(maxMessageBytes);
     socket.frameHandler(frame -> {
+      if (!session.isOpen()) {
+        // Closing: whatever the client sent behind the frame that closed it is not served.
+        return;
+      }
       session.heard(System.currentTimeMillis());
       switch (assembler.accept(frame)) {
         case TEXT -> requests.handle(session, assembler.message());
@@ -93,7 +98,13 @@ final class WebSocketEndpoint {
         default -> { }
       }
     });
-    socket.exceptionHandler(e -> LOG.debug("session {}: {}", session.id(), e.toString()));
+    socket.exceptionHandler(e -> {
+      LOG.debug("session {}: {}", session.id(), e.toString());
+      if (e instanceof CorruptedWebSocketFrameException refused) {
+        // A frame the decoder refused (over twice the limit, or malformed); Vert.x drops the connection next.
+        sessions.close(session, (short) refused.closeStatus().code(), "refused by the WebSocket decoder");
+      }
+    });
     socket.closeHandler(v -> {
       Short code = socket.closeStatusCode();
       sessions.gone(session, code == null ? 1006 : code);

@@ -216,6 +216,42 @@ class AuthTest {
   }
 
   @Test
+  void aJwksFileHoldsTheOldAndTheNewKeyDuringRotation(@TempDir Path dir) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair oldKey = generator.generateKeyPair();
+    KeyPair newKey = generator.generateKeyPair();
+    JsonArray keys = new JsonArray().add(jwk("old", oldKey)).add(jwk("new", newKey));
+    Path jwks = Files.writeString(dir.resolve("jwks.json"), new JsonObject().put("keys", keys).encode());
+    try (TestHub rotating = TestHub.start("auth.publicKey", jwks.toString())) {
+      for (Map.Entry<String, KeyPair> key : Map.of("old", oldKey, "new", newKey).entrySet()) {
+        String token = Tokens.sign(Tokens.user("signed-" + key.getKey(), "r", null), "RS256",
+            pem("PRIVATE KEY", key.getValue().getPrivate().getEncoded()), key.getKey());
+        try (WsClient client = rotating.connect("token=" + token)) {
+          assertEquals("signed-" + key.getKey(), client.await("welcome").get("user").asText());
+        }
+      }
+      KeyPair stranger = generator.generateKeyPair();
+      String forged = Tokens.sign(Tokens.user("x", "r", null), "RS256",
+          pem("PRIVATE KEY", stranger.getPrivate().getEncoded()), "new");
+      assertEquals(401, ((UpgradeRejectedException) WsClient.refusal(rotating.port(), "token=" + forged)).getStatus());
+    }
+  }
+
+  private static JsonObject jwk(String kid, KeyPair pair) {
+    java.security.interfaces.RSAPublicKey key = (java.security.interfaces.RSAPublicKey) pair.getPublic();
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    return new JsonObject().put("kty", "RSA").put("kid", kid).put("alg", "RS256").put("use", "sig")
+        .put("n", b64.encodeToString(unsigned(key.getModulus().toByteArray())))
+        .put("e", b64.encodeToString(unsigned(key.getPublicExponent().toByteArray())));
+  }
+
+  private static byte[] unsigned(byte[] twosComplement) {
+    return twosComplement.length > 1 && twosComplement[0] == 0
+        ? java.util.Arrays.copyOfRange(twosComplement, 1, twosComplement.length) : twosComplement;
+  }
+
+  @Test
   void leewayAndRequireExp() {
     try (TestHub strict = TestHub.start("auth.secret", Tokens.SECRET, "auth.requireExp", "true",
         "auth.leewayMs", "30000")) {

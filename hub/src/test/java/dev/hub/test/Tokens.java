@@ -31,6 +31,14 @@ public final class Tokens {
     return jwt.generateToken(claims, new JWTOptions().setAlgorithm(algorithm).setNoTimestamp(true));
   }
 
+  /** Signed as {@link #sign}, with a {@code kid} header naming the key, as a JWKS issuer does. */
+  public static String sign(JsonObject claims, String algorithm, String key, String kid) {
+    JWTAuth jwt = JWTAuth.create(VERTX, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(key).setId(kid)));
+    return jwt.generateToken(claims, new JWTOptions().setAlgorithm(algorithm).setNoTimestamp(true)
+        .setHeader(new JsonObject().put("kid", kid)));
+  }
+
   /** An unsigned token with {@code "alg":"none"}, which must never be accepted. */
   public static String unsigned(JsonObject claims) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();

@@ -54,19 +54,47 @@ final class HubNodes implements AutoCloseable {
     return nodes;
   }
 
+  /** Starts one node, not clustered, with extra environment variables. */
+  static HubNodes startSingle(String jar, java.util.Map<String, String> env) {
+    HubNodes nodes = new HubNodes();
+    nodes.httpPorts.add(freePort());
+    try {
+      ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx1g", "-jar", jar,
+          "--port", nodes.httpPorts.get(0).toString(), "--node", "bench-single")
+          .redirectErrorStream(true)
+          .redirectOutput(File.createTempFile("bench-node-", ".log"));
+      builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));
+      builder.environment().putAll(env);
+      nodes.processes.add(builder.start());
+      await(nodes.httpPorts.get(0), "/health", body -> body.contains("UP"), 60_000);
+    } catch (IOException e) {
+      nodes.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      nodes.close();
+      throw e;
+    }
+    return nodes;
+  }
+
   int port(int node) {
     return httpPorts.get(node);
   }
 
   private static void awaitNodes(int port, int count, long boundMs) {
+    await(port, "/api/nodes", body -> body.split("\"node\":").length - 1 == count, boundMs);
+  }
+
+  /** Polls {@code path} until it answers 200 with a body that passes {@code check}. */
+  private static void await(int port, String path, java.util.function.Predicate<String> check, long boundMs) {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.currentTimeMillis() + boundMs;
     while (System.currentTimeMillis() < deadline) {
       try {
-        HttpResponse<String> nodes = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + "/api/nodes")).timeout(Duration.ofSeconds(2)).build(),
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2)).build(),
             HttpResponse.BodyHandlers.ofString());
-        if (nodes.statusCode() == 200 && nodes.body().split("\"node\":").length - 1 == count) {
+        if (answer.statusCode() == 200 && check.test(answer.body())) {
           return;
         }
       } catch (IOException e) {
@@ -82,7 +110,7 @@ final class HubNodes implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
-    throw new IllegalStateException("node on port " + port + " did not see " + count + " nodes in time");
+    throw new IllegalStateException("node on port " + port + ": " + path + " not as expected in time");
   }
 
   private static String javaBinary() {

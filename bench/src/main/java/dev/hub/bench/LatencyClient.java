@@ -26,6 +26,12 @@ final class LatencyClient {
 
   /** Connects to a node and joins {@code room}; completes once the join is acknowledged. */
   static Future<LatencyClient> join(WebSocketClient client, int port, String room, Recorder latencies) {
+    return join(client, port, "", room, latencies);
+  }
+
+  /** As {@link #join(WebSocketClient, int, String, Recorder)}, with a query such as {@code token=...}. */
+  static Future<LatencyClient> join(WebSocketClient client, int port, String query, String room,
+      Recorder latencies) {
     ClientWebSocket socket = client.webSocket();
     LatencyClient subscriber = new LatencyClient(socket, latencies);
     io.vertx.core.Promise<LatencyClient> joined = io.vertx.core.Promise.promise();
@@ -36,7 +42,7 @@ final class LatencyClient {
         subscriber.record(text);
       }
     });
-    return socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+    return socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws" + (query.isEmpty() ? "" : "?" + query)))
         .compose(v -> socket.writeTextMessage("{\"type\":\"join\",\"room\":\"" + room + "\",\"ref\":1}"))
         .compose(v -> joined.future());
   }

@@ -32,14 +32,11 @@ final class HubNodes implements AutoCloseable {
     String members = memberPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     try {
       for (int i = 0; i < count; i++) {
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx1g", "-jar", jar, "--cluster",
-            "--port", nodes.httpPorts.get(i).toString(), "--node", "bench-" + (i + 1))
-            .redirectErrorStream(true)
-            .redirectOutput(File.createTempFile("bench-node-", ".log"));
-        builder.environment().put("HUB_CLUSTER_NAME", cluster);
-        builder.environment().put("HUB_CLUSTER_PORT", memberPorts.get(i).toString());
-        builder.environment().put("HUB_CLUSTER_MEMBERS", members);
-        nodes.processes.add(builder.start());
+        nodes.launch(jar, nodes.httpPorts.get(i), "bench-" + (i + 1), java.util.Map.of(
+            "HUB_CLUSTER_ENABLED", "true",
+            "HUB_CLUSTER_NAME", cluster,
+            "HUB_CLUSTER_PORT", memberPorts.get(i).toString(),
+            "HUB_CLUSTER_MEMBERS", members));
       }
       for (int port : nodes.httpPorts) {
         awaitNodes(port, count, 120_000);
@@ -59,13 +56,7 @@ final class HubNodes implements AutoCloseable {
     HubNodes nodes = new HubNodes();
     nodes.httpPorts.add(freePort());
     try {
-      ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx1g", "-jar", jar,
-          "--port", nodes.httpPorts.get(0).toString(), "--node", "bench-single")
-          .redirectErrorStream(true)
-          .redirectOutput(File.createTempFile("bench-node-", ".log"));
-      builder.environment().keySet().removeIf(name -> name.startsWith("HUB_"));
-      builder.environment().putAll(env);
-      nodes.processes.add(builder.start());
+      nodes.launch(jar, nodes.httpPorts.get(0), "bench-single", env);
       await(nodes.httpPorts.get(0), "/health", body -> body.contains("UP"), 60_000);
     } catch (IOException e) {
       nodes.close();
@@ -75,6 +66,17 @@ final class HubNodes implements AutoCloseable {
       throw e;
     }
     return nodes;
+  }
+
+  /** Starts {@code java -jar JAR --port PORT --node NAME} with exactly the given {@code HUB_*} variables. */
+  private void launch(String jar, int port, String name, java.util.Map<String, String> env) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx1g", "-jar", jar,
+        "--port", Integer.toString(port), "--node", name)
+        .redirectErrorStream(true)
+        .redirectOutput(File.createTempFile("bench-node-", ".log"));
+    builder.environment().keySet().removeIf(variable -> variable.startsWith("HUB_"));
+    builder.environment().putAll(env);
+    processes.add(builder.start());
   }
 
   int port(int node) {

@@ -115,10 +115,6 @@ public final class Hub {
     return node;
   }
 
-  public Vertx vertx() {
-    return vertx;
-  }
-
   /**
    * Graceful stop: refuse new connections, flush and {@code bye} every session, close 1001, remove presence,
    * leave the cluster, close Vert.x; whatever is not done within {@code shutdown.graceMs} is cut short.

@@ -68,16 +68,9 @@ public final class WsClient implements AutoCloseable {
 
   /** The upgrade's failure for a connection the hub must refuse, e.g. its HTTP status. */
   public static Throwable refusal(int port, String query) {
-    return refusal(port, query, Map.of());
-  }
-
-  /** The upgrade's failure with extra request headers. */
-  public static Throwable refusal(int port, String query, Map<String, String> headers) {
     try {
-      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-          .setURI("/ws?" + query);
-      headers.forEach(options::addHeader);
-      CLIENT.connect(options).await(WAIT_MS, TimeUnit.MILLISECONDS).close();
+      CLIENT.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?" + query))
+          .await(WAIT_MS, TimeUnit.MILLISECONDS).close();
     } catch (Exception e) {
       return e;
     }

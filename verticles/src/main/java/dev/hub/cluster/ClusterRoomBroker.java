@@ -145,11 +145,6 @@ public final class ClusterRoomBroker implements RoomBroker {
     return local.localRooms();
   }
 
-  /** The remote nodes a room's broadcasts go to. */
-  public Set<String> interestedNodes(String room) {
-    return Set.copyOf(interested.getOrDefault(room, Set.of()));
-  }
-
   private Future<Void> announce(String room, boolean on) {
     String message = Json.encode(new InterestChange(node, List.of(room), on));
     List<Future<Object>> answers = ClusterNodes.peers(hazelcast).stream()

@@ -10,15 +10,38 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A WebSocket client on a bare socket that does only the handshake and then reads: it never answers a ping,
- * which no library client can be made to do.
+ * A WebSocket client on a bare socket that does the handshake, then reads and writes frames exactly as the test
+ * says: it never answers a ping, and it sends whatever opcode, fragmentation and payload it is given, such as a
+ * text frame that is not valid UTF-8, which no library client can be made to do. Frames it sends are masked, as
+ * RFC 6455 requires of a client.
  */
 public final class RawWebSocket implements AutoCloseable {
+  public static final int OP_CONTINUATION = 0x0;
+  public static final int OP_TEXT = 0x1;
+  public static final int OP_BINARY = 0x2;
+  public static final int OP_CLOSE = 0x8;
+  public static final int OP_PING = 0x9;
+
+  /** One frame as the server sent it; payloads arrive unmasked. */
+  public record Frame(int opcode, boolean fin, byte[] payload) {
+    /** The payload read as UTF-8. */
+    public String text() {
+      return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    /** The code of a close frame, 1005 when it carries none. */
+    public int closeCode() {
+      return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+    }
+  }
+
   private final Socket socket;
   private final DataInputStream in;
   private int pingsSeen;
+  private Frame closeFrame;
 
   private RawWebSocket(Socket socket) throws IOException {
     this.socket = socket;
@@ -78,6 +101,83 @@ public final class RawWebSocket implements AutoCloseable {
     return head.toString(StandardCharsets.US_ASCII).lines().findFirst().orElse("");
   }
 
+  /** Sends one complete text message with exactly these payload bytes, valid UTF-8 or not. */
+  public void sendText(byte[] payload) throws IOException {
+    sendFrame(OP_TEXT, true, payload);
+  }
+
+  /**
+   * Sends one frame, masked with a fresh key.
+   *
+   * @param fin false for a fragment that a {@link #OP_CONTINUATION} frame continues
+   */
+  public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+    frame.write((fin ? 0x80 : 0) | (opcode & 0x0f));
+    if (payload.length < 126) {
+      frame.write(0x80 | payload.length);
+    } else if (payload.length <= 0xffff) {
+      frame.write(0x80 | 126);
+      frame.write(payload.length >>> 8);
+      frame.write(payload.length & 0xff);
+    } else {
+      frame.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame.write((int) ((long) payload.length >>> shift) & 0xff);
+      }
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    frame.write(mask, 0, mask.length);
+    for (int i = 0; i < payload.length; i++) {
+      frame.write(payload[i] ^ mask[i & 3]);
+    }
+    OutputStream out = socket.getOutputStream();
+    frame.writeTo(out);
+    out.flush();
+  }
+
+  /**
+   * The next frame the server sends, pings included and not answered.
+   *
+   * @throws EOFException when the connection ends first
+   */
+  public Frame readFrame() throws IOException {
+    int first = in.readUnsignedByte();
+    int second = in.readUnsignedByte();
+    long length = second & 0x7f;
+    if (length == 126) {
+      length = in.readUnsignedShort();
+    } else if (length == 127) {
+      length = in.readLong();
+    }
+    byte[] payload = new byte[(int) length];
+    in.readFully(payload);
+    int opcode = first & 0x0f;
+    if (opcode == OP_PING) {
+      pingsSeen++;
+    }
+    return new Frame(opcode, (first & 0x80) != 0, payload);
+  }
+
+  /**
+   * The next text message, skipping pings. Each message must come in one frame, as the hub sends them.
+   *
+   * @return the message, or {@code null} when the server closed first; {@link #readUntilClose} then tells how
+   */
+  public String readText() throws IOException {
+    while (true) {
+      Frame frame = readFrame();
+      if (frame.opcode() == OP_TEXT) {
+        return frame.text();
+      }
+      if (frame.opcode() == OP_CLOSE) {
+        closeFrame = frame;
+        return null;
+      }
+    }
+  }
+
   /**
    * Reads frames, answering none, until a close frame arrives.
    *
@@ -85,24 +185,13 @@ public final class RawWebSocket implements AutoCloseable {
    */
   public int readUntilClose() throws IOException {
     try {
-      while (true) {
-        int first = in.readUnsignedByte();
-        int second = in.readUnsignedByte();
-        long length = second & 0x7f;
-        if (length == 126) {
-          length = in.readUnsignedShort();
-        } else if (length == 127) {
-          length = in.readLong();
-        }
-        byte[] payload = new byte[(int) length];
-        in.readFully(payload);
-        int opcode = first & 0x0f;
-        if (opcode == 0x9) {
-          pingsSeen++;
-        } else if (opcode == 0x8) {
-          return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+      while (closeFrame == null) {
+        Frame frame = readFrame();
+        if (frame.opcode() == OP_CLOSE) {
+          closeFrame = frame;
         }
       }
+      return closeFrame.closeCode();
     } catch (EOFException | SocketTimeoutException e) {
       return 1006;
     }

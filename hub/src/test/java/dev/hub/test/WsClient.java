@@ -152,6 +152,55 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until {@code count} matching frames are waiting and takes exactly those, in arrival order; fails after
+   * {@link #WAIT_MS}. For a client that sends many requests before it reads their replies.
+   */
+  public List<JsonNode> await(Predicate<JsonNode> match, int count) {
+    long deadline = System.currentTimeMillis() + WAIT_MS;
+    synchronized (frames) {
+      while (true) {
+        if (frames.stream().filter(match).limit(count).count() == count) {
+          List<JsonNode> taken = new ArrayList<>(count);
+          for (Iterator<JsonNode> it = frames.iterator(); it.hasNext() && taken.size() < count; ) {
+            JsonNode frame = it.next();
+            if (match.test(frame)) {
+              it.remove();
+              taken.add(frame);
+            }
+          }
+          return taken;
+        }
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return fail("fewer than " + count + " matching frames within " + WAIT_MS + " ms; waiting frames: "
+              + frames.stream().filter(match).count() + " matching of " + frames.size());
+        }
+        try {
+          frames.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return fail("interrupted");
+        }
+      }
+    }
+  }
+
+  /** Takes every waiting frame that matches, in arrival order, without waiting. */
+  public List<JsonNode> takeAll(Predicate<JsonNode> match) {
+    List<JsonNode> taken = new ArrayList<>();
+    synchronized (frames) {
+      for (Iterator<JsonNode> it = frames.iterator(); it.hasNext(); ) {
+        JsonNode frame = it.next();
+        if (match.test(frame)) {
+          it.remove();
+          taken.add(frame);
+        }
+      }
+    }
+    return taken;
+  }
+
   /** The events of a room, in order, unwrapping {@code batch} frames, until {@code count} have come. */
   public List<JsonNode> events(String room, int count) {
     List<JsonNode> events = new ArrayList<>();

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Turns one inbound text message into a {@link ClientFrame}, or a {@link ProtocolException} with the code
@@ -39,6 +42,9 @@ public final class FrameParser {
   }
 
   private static JsonNode readObject(byte[] utf8) {
+    if (!isUtf8(utf8)) {
+      throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON: the text is not UTF-8");
+    }
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(utf8);
@@ -54,6 +60,21 @@ public final class FrameParser {
       throw new ProtocolException(ErrorCode.BAD_FRAME, "expected a JSON object");
     }
     return root;
+  }
+
+  /**
+   * Whether the bytes are well-formed UTF-8. Checked before Jackson, which reads some malformed sequences as
+   * characters (overlong forms such as {@code C0 80}, encoded surrogates, code points past U+10FFFF) and so would
+   * serve a frame that is not UTF-8; the WebSocket layer does not check text frames.
+   */
+  private static boolean isUtf8(byte[] bytes) {
+    try {
+      // A fresh decoder reports malformed input rather than replacing it.
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 
   private static ClientFrame parseObject(JsonNode root) {

@@ -12,8 +12,13 @@ public final class Json {
   /** Nesting deeper than this is refused as {@code bad_json} before it costs stack or memory. */
   public static final int MAX_NESTING = 64;
 
+  /**
+   * Reads exactly one JSON value per input: anything after it but whitespace ({@code {"type":"ping"}x}, or a
+   * second object) is {@code bad_json}, not ignored.
+   */
   public static final ObjectMapper MAPPER = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
   static {

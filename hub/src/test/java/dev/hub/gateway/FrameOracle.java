@@ -1,0 +1,254 @@
+package dev.hub.gateway;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The reply PROTOCOL.md section 1 prescribes for a client frame, worked out from the frame's bytes and the one
+ * piece of session state that the reply depends on, the rooms joined. Written from the protocol, not from the
+ * hub's parser: the JSON is read strictly (RFC 8259: one value per text, UTF-8, no trailing content) with the
+ * hub's documented bounds (nesting 64, numbers of at most 100 characters, both {@code bad_json}). Where the
+ * protocol leaves an order open, fields are checked in the order its table lists them ({@code ref}, then
+ * {@code type}, then {@code room}, {@code event}, {@code data}, {@code id}, {@code echo} or {@code timeout}),
+ * and a JSON {@code null} counts as absent only where a field is required or for {@code since}. Of duplicate
+ * keys the last counts, as RFC 8259 leaves open and Jackson does.
+ */
+final class FrameOracle {
+  /** Deeper nesting is {@code bad_json} (the hub's {@code Json.MAX_NESTING}). */
+  static final int MAX_NESTING = 64;
+  /** Longer number literals are {@code bad_json}. */
+  static final int MAX_NUMBER_LENGTH = 100;
+
+  /** Every error code of PROTOCOL.md section 1. */
+  static final Set<String> ERROR_CODES = Set.of("bad_json", "bad_frame", "unknown_type", "missing_field",
+      "invalid_room", "invalid_event", "not_joined", "forbidden", "too_large", "too_many_rooms", "rate_limited",
+      "no_responders", "timeout", "unavailable", "internal");
+  /** The frames that answer a request; everything else a session is sent is not a reply. */
+  static final Set<String> REPLY_TYPES = Set.of("error", "ack", "pong", "presence", "reply");
+
+  /** A publish ack's id when the server assigns it. */
+  static final String SERVER_ID = "*";
+
+  private static final ObjectMapper STRICT = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+  /** How the hub writes a ref back and a client reads it: a JSON number goes through a double. */
+  private static final ObjectMapper WIRE = new ObjectMapper();
+
+  static {
+    STRICT.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+        .maxNestingDepth(MAX_NESTING)
+        .maxNumberLength(MAX_NUMBER_LENGTH)
+        .build());
+  }
+
+  /**
+   * A reply, reduced to what identifies it.
+   *
+   * @param ref the echoed ref as JSON text, {@code null} when the reply carries none
+   * @param code the error code of an {@code error}, else {@code null}
+   * @param room the room of a join or leave {@code ack} or of a {@code presence} reply, else {@code null}
+   * @param id the event id of a publish {@code ack}: the client's, or {@link #SERVER_ID}
+   */
+  record Reply(String ref, String type, String code, String room, String id) {
+    static Reply error(String ref, String code) {
+      return new Reply(ref, "error", code, null, null);
+    }
+
+    /** The reply as a client received it. */
+    static Reply of(JsonNode frame) {
+      String type = frame.path("type").asText();
+      return new Reply(frame.has("ref") ? frame.get("ref").toString() : null, type,
+          "error".equals(type) ? frame.path("code").asText() : null,
+          frame.has("room") ? frame.get("room").asText() : null,
+          frame.has("id") ? frame.get("id").asText() : null);
+    }
+
+    /** The same reply with a server-assigned id, which the oracle cannot know. */
+    Reply withServerId() {
+      return new Reply(ref, type, code, room, SERVER_ID);
+    }
+  }
+
+  private final int maxRooms;
+  private final Set<String> rooms = new LinkedHashSet<>();
+
+  /**
+   * @param maxRooms {@code limits.maxRoomsPerSession}
+   */
+  FrameOracle(int maxRooms) {
+    this.maxRooms = maxRooms;
+  }
+
+  /** The rooms the session is in once every frame predicted so far is served. */
+  Set<String> rooms() {
+    return Collections.unmodifiableSet(rooms);
+  }
+
+  /** The reply to a binary frame, whatever it holds. */
+  static Reply binary() {
+    return Reply.error(null, "bad_frame");
+  }
+
+  /** The reply to a text frame with these payload bytes, and its effect on the session. */
+  Reply text(byte[] payload) {
+    JsonNode root;
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(payload));
+      root = STRICT.readTree(payload);
+    } catch (IOException e) {
+      // Malformed UTF-8 (CharacterCodingException) or JSON: bad_json either way.
+      return Reply.error(null, "bad_json");
+    }
+    if (root == null || root.isMissingNode()) {
+      return Reply.error(null, "bad_json");
+    }
+    if (!root.isObject()) {
+      return Reply.error(null, "bad_frame");
+    }
+    JsonNode refNode = root.get("ref");
+    if (refNode != null && !refNode.isTextual() && !refNode.isNumber()) {
+      return Reply.error(null, "bad_frame");
+    }
+    String ref = refNode == null ? null : echoed(refNode);
+    String problem = problem(root);
+    if (problem != null) {
+      return Reply.error(ref, problem);
+    }
+    String room = root.path("room").textValue();
+    switch (root.get("type").textValue()) {
+      case "join":
+        if (!rooms.contains(room)) {
+          if (rooms.size() >= maxRooms) {
+            return Reply.error(ref, "too_many_rooms");
+          }
+          rooms.add(room);
+        }
+        return new Reply(ref, "ack", null, room, null);
+      case "leave":
+        return rooms.remove(room) ? new Reply(ref, "ack", null, room, null) : Reply.error(ref, "not_joined");
+      case "publish":
+        if (!rooms.contains(room)) {
+          return Reply.error(ref, "not_joined");
+        }
+        return new Reply(ref, "ack", null, null, root.has("id") ? root.get("id").textValue() : SERVER_ID);
+      case "presence":
+        return new Reply(ref, "presence", null, room, null);
+      case "ping":
+        return new Reply(ref, "pong", null, null, null);
+      default:
+        // request: this hub runs no NATS bridge.
+        return Reply.error(ref, "unavailable");
+    }
+  }
+
+  /** The error code for what is wrong with a frame that is a JSON object with a good ref, or null. */
+  private static String problem(JsonNode root) {
+    String problem = requiredText(root, "type");
+    if (problem != null) {
+      return problem;
+    }
+    switch (root.get("type").textValue()) {
+      case "join":
+        return first(room(root), optionalText(root, "since"));
+      case "leave":
+      case "presence":
+        return room(root);
+      case "publish":
+        return first(room(root), event(root), clientId(root), optionalBoolean(root, "echo"));
+      case "ping":
+        return null;
+      case "request":
+        return first(event(root), timeout(root));
+      default:
+        return "unknown_type";
+    }
+  }
+
+  private static String first(String... problems) {
+    for (String problem : problems) {
+      if (problem != null) {
+        return problem;
+      }
+    }
+    return null;
+  }
+
+  private static String room(JsonNode root) {
+    String problem = requiredText(root, "room");
+    return problem != null ? problem : isRoom(root.get("room").textValue()) ? null : "invalid_room";
+  }
+
+  private static String event(JsonNode root) {
+    String problem = requiredText(root, "event");
+    return problem != null ? problem : isName(root.get("event").textValue(), 64) ? null : "invalid_event";
+  }
+
+  private static String clientId(JsonNode root) {
+    JsonNode id = root.get("id");
+    return id == null || (id.isTextual() && isName(id.textValue(), 64)) ? null : "bad_frame";
+  }
+
+  private static String timeout(JsonNode root) {
+    JsonNode timeout = root.get("timeout");
+    if (timeout == null) {
+      return null;
+    }
+    boolean ok = timeout.isIntegralNumber() && timeout.canConvertToLong() && timeout.longValue() > 0;
+    return ok ? null : "bad_frame";
+  }
+
+  private static String requiredText(JsonNode root, String field) {
+    JsonNode value = root.get(field);
+    if (value == null || value.isNull()) {
+      return "missing_field";
+    }
+    return value.isTextual() ? null : "bad_frame";
+  }
+
+  private static String optionalText(JsonNode root, String field) {
+    JsonNode value = root.get(field);
+    return value == null || value.isNull() || value.isTextual() ? null : "bad_frame";
+  }
+
+  private static String optionalBoolean(JsonNode root, String field) {
+    JsonNode value = root.get(field);
+    return value == null || value.isBoolean() ? null : "bad_frame";
+  }
+
+  /** PROTOCOL.md "Names": 1 to 128 name characters, no leading, trailing or doubled dot. */
+  static boolean isRoom(String room) {
+    return isName(room, 128) && !room.startsWith(".") && !room.endsWith(".") && !room.contains("..");
+  }
+
+  /** 1 to {@code max} characters of {@code A-Z a-z 0-9 _ - : .}. */
+  static boolean isName(String name, int max) {
+    return name.length() >= 1 && name.length() <= max && name.chars().allMatch(c -> (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == ':' || c == '.');
+  }
+
+  /**
+   * A ref as the reply carries it, in the form {@link Reply#of} reads it: written as JSON text, sent as UTF-8
+   * (where an unpaired surrogate, legal as a JSON escape, becomes {@code ?}) and read back.
+   */
+  private static String echoed(JsonNode ref) {
+    try {
+      return WIRE.readTree(WIRE.writeValueAsString(ref).getBytes(StandardCharsets.UTF_8)).toString();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -141,6 +141,11 @@ public final class ClusterRoomBroker implements RoomBroker {
   }
 
   @Override
+  public void publishLocal(Broadcast broadcast) {
+    local.publish(broadcast);
+  }
+
+  @Override
   public int localRooms() {
     return local.localRooms();
   }

@@ -81,7 +81,8 @@ public final class HazelcastPresenceStore implements PresenceStore {
   @Override
   public Future<Void> registerNode(NodeInfo node) {
     String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
-    return async(nodes.setAsync(node.node(), toJson(new NodeRecord(node.node(), node.address(), node.since(), member))));
+    return async(nodes.setAsync(node.node(), toJson(new NodeRecord(node.node(), node.address(), node.since(), member,
+        node.nats()))));
   }
 
   @Override

@@ -28,10 +28,10 @@ final class PresenceRecords {
   }
 
   /** A node of the cluster; key: the node's name. {@code member} is its Hazelcast member UUID. */
-  record NodeRecord(String node, String address, long since, String member) {
+  record NodeRecord(String node, String address, long since, String member, NodeInfo.Nats nats) {
 
     NodeInfo info(int connections) {
-      return new NodeInfo(node, address, connections, since);
+      return new NodeInfo(node, address, connections, since, nats);
     }
   }
 

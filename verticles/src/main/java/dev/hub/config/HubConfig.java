@@ -17,13 +17,14 @@ public record HubConfig(
     DedupConfig dedup,
     ShutdownConfig shutdown,
     ClusterConfig cluster,
-    AuthConfig auth) {
+    AuthConfig auth,
+    NatsConfig nats) {
 
   /** The embedded defaults: a single node on 127.0.0.1:8080. */
   public static HubConfig defaults() {
     return new HubConfig(NodeConfig.defaults(), HttpConfig.defaults(), HeartbeatConfig.defaults(),
         LimitsConfig.defaults(), PresenceConfig.defaults(), BatchConfig.defaults(), DedupConfig.defaults(),
-        ShutdownConfig.defaults(), ClusterConfig.defaults(), AuthConfig.defaults());
+        ShutdownConfig.defaults(), ClusterConfig.defaults(), AuthConfig.defaults(), NatsConfig.defaults());
   }
 
   /**
@@ -46,6 +47,7 @@ public record HubConfig(
     require(problems, auth.enabled() || auth.allowAnonymous() || http.isLoopback(), "http.host",
         "listening on " + http.host() + " with auth off would let anyone connect; set auth.secret or "
             + "auth.publicKey, or auth.allowAnonymous: true on purpose");
+    nats.validate(problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0));
     }

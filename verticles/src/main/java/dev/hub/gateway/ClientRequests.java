@@ -51,7 +51,7 @@ final class ClientRequests {
         error(session, ref, ErrorCode.FORBIDDEN, "the token does not allow requests for " + request.event());
         return;
       }
-      error(session, ref, ErrorCode.UNAVAILABLE, "request-reply needs the NATS bridge, which this node does not run");
+      session.enqueue(() -> request(session, request)).onFailure(e -> failed(session, ref, e));
     } else if (frame instanceof ClientFrame.Join join) {
       if (admitted(session, session.joins().tryTake(), ref)) {
         session.enqueue(() -> join(session, join)).onFailure(e -> failed(session, ref, e));
@@ -128,9 +128,17 @@ final class ClientRequests {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow publishing to " + publish.room());
     }
     RoomPublisher.Result result = node.publisher().publish(publish.room(), publish.event(), publish.data(),
-        publish.id(), session.user(), session.user(), publish.echo() ? null : session.id(),
+        publish.id(), session.user(), session.user(), session.id(), publish.echo() ? null : session.id(),
         RoomPublisher.Source.WEBSOCKET);
     reply(session, new ServerFrame.Ack(publish.ref(), null, null, result.id(), null));
+    return Future.succeededFuture();
+  }
+
+  /** Sent in the session's order; the reply comes whenever it comes, holding up none of its later requests. */
+  private Future<Void> request(Session session, ClientFrame.Request request) {
+    node.requests().request(request.event(), request.data(), request.timeoutMs(), session.user(), session.id())
+        .onSuccess(data -> reply(session, new ServerFrame.Reply(request.ref(), data)))
+        .onFailure(e -> failed(session, request.ref(), e));
     return Future.succeededFuture();
   }
 

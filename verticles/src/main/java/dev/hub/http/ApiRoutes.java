@@ -26,13 +26,16 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP API of PROTOCOL.md section 7, plus {@code /health}, {@code /ready} and {@code /metrics}. */
+/**
+ * The HTTP API of PROTOCOL.md section 7, plus {@code /health}, {@code /ready}, {@code /metrics} and the NATS
+ * bridge's dead-letter file ({@code GET /api/dlq}, {@code POST /api/dlq/replay}).
+ */
 public final class ApiRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
 
-  /** {@code limit} of {@code GET /api/rooms} when absent. */
+  /** {@code limit} of {@code GET /api/rooms} and {@code GET /api/dlq} when absent. */
   public static final int DEFAULT_ROOMS_LIMIT = 100;
-  /** Largest {@code limit} of {@code GET /api/rooms}; larger ones are cut to this. */
+  /** Largest {@code limit} of {@code GET /api/rooms} and {@code GET /api/dlq}; larger ones are cut to this. */
   public static final int MAX_ROOMS_LIMIT = 1000;
   /** The identity HTTP publishes are deduplicated under when no token names the caller. */
   public static final String API_IDENTITY = "api";
@@ -53,7 +56,10 @@ public final class ApiRoutes {
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  private record ReadyBody(String status, String reason, Map<String, String> checks) {
+  private record ReadyBody(String status, String reason, Map<String, String> checks, Map<String, Object> details) {
+  }
+
+  private record Replayed(int replayed) {
   }
 
   private final HubNode node;
@@ -84,6 +90,10 @@ public final class ApiRoutes {
     router.post("/api/rooms/:room/events")
         .handler(BodyHandler.create(false).setBodyLimit(node.config().limits().maxFrameBytes()))
         .handler(this::publish);
+    router.get("/api/dlq").handler(this::deadLetters);
+    router.post("/api/dlq/replay").handler(ctx -> node.deadLetters().replay()
+        .onSuccess(count -> HttpReplies.json(ctx, 202, new Replayed(count)))
+        .onFailure(e -> failed(ctx, e)));
 
     router.errorHandler(404, ctx -> HttpReplies.error(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.errorHandler(405, ctx -> HttpReplies.error(ctx, ErrorCode.METHOD_NOT_ALLOWED,
@@ -103,27 +113,61 @@ public final class ApiRoutes {
         .map(e -> e.getKey() + ": " + e.getValue().reason())
         .findFirst().orElse(null);
     Map<String, String> states = new java.util.LinkedHashMap<>();
-    checks.forEach((name, check) -> states.put(name, check.state()));
-    HttpReplies.json(ctx, reason == null ? 200 : 503, new ReadyBody(reason == null ? "UP" : "DOWN", reason, states));
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    checks.forEach((name, check) -> {
+      states.put(name, check.state());
+      if (check.detail() != null) {
+        details.put(name, check.detail());
+      }
+    });
+    HttpReplies.json(ctx, reason == null ? 200 : 503, new ReadyBody(reason == null ? "UP" : "DOWN", reason, states,
+        details.isEmpty() ? null : details));
   }
 
   private void rooms(RoutingContext ctx) {
     String prefix = ctx.request().getParam("prefix", "");
-    String limitParam = ctx.request().getParam("limit");
-    int limit = DEFAULT_ROOMS_LIMIT;
-    if (limitParam != null) {
-      try {
-        // BigInteger: a limit past the int range is still a whole number, cut to the maximum like any other.
-        limit = new BigInteger(limitParam).min(BigInteger.valueOf(MAX_ROOMS_LIMIT)).intValue();
-      } catch (NumberFormatException e) {
-        limit = 0;
-      }
-      if (limit < 1) {
-        HttpReplies.error(ctx, ErrorCode.BAD_FRAME, "limit must be a whole number from 1 to " + MAX_ROOMS_LIMIT);
-        return;
-      }
+    int limit = limit(ctx);
+    if (limit > 0) {
+      answer(ctx, node.presence().rooms(prefix, limit).map(RoomsPage::new));
     }
-    answer(ctx, node.presence().rooms(prefix, limit).map(RoomsPage::new));
+  }
+
+  private void deadLetters(RoutingContext ctx) {
+    int limit = limit(ctx);
+    if (limit > 0) {
+      node.deadLetters().list(limit)
+          .onSuccess(page -> HttpReplies.json(ctx, 200, page))
+          .onFailure(e -> failed(ctx, e));
+    }
+  }
+
+  /** The {@code limit} parameter, cut to the maximum; 0 after answering 400 for a bad one. */
+  private static int limit(RoutingContext ctx) {
+    String limitParam = ctx.request().getParam("limit");
+    if (limitParam == null) {
+      return DEFAULT_ROOMS_LIMIT;
+    }
+    int limit;
+    try {
+      // BigInteger: a limit past the int range is still a whole number, cut to the maximum like any other.
+      limit = new BigInteger(limitParam).min(BigInteger.valueOf(MAX_ROOMS_LIMIT)).intValue();
+    } catch (NumberFormatException e) {
+      limit = 0;
+    }
+    if (limit < 1) {
+      HttpReplies.error(ctx, ErrorCode.BAD_FRAME, "limit must be a whole number from 1 to " + MAX_ROOMS_LIMIT);
+      return 0;
+    }
+    return limit;
+  }
+
+  private static void failed(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof ProtocolException e) {
+      HttpReplies.error(ctx, e.code(), e.getMessage());
+    } else {
+      LOG.warn("HTTP {} failed", ctx.request().path(), failure);
+      HttpReplies.error(ctx, ErrorCode.INTERNAL, "the request failed on the server");
+    }
   }
 
   private void roomPresence(RoutingContext ctx) {
@@ -148,7 +192,7 @@ public final class ApiRoutes {
       return;
     }
     RoomPublisher.Result result = node.publisher().publish(room, event.event(), event.data(), event.id(),
-        ctx.get(ApiAccess.CALLER, API_IDENTITY), null, null, RoomPublisher.Source.HTTP);
+        ctx.get(ApiAccess.CALLER, API_IDENTITY), null, null, null, RoomPublisher.Source.HTTP);
     HttpReplies.json(ctx, 202, new Published(result.id()));
   }
 

@@ -80,6 +80,11 @@ public final class HubMetrics {
     duplicates.increment();
   }
 
+  /** The registry, for parts that keep meters of their own (the NATS bridge). */
+  public io.micrometer.core.instrument.MeterRegistry registry() {
+    return registry;
+  }
+
   /** The Prometheus text exposition of every meter. */
   public String scrape() {
     return registry.scrape();

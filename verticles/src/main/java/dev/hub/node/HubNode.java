@@ -6,9 +6,11 @@ import dev.hub.auth.TokenVerifier;
 import dev.hub.config.HubConfig;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.presence.PresenceAnnouncer;
+import dev.hub.presence.PresenceListener;
 import dev.hub.presence.PresenceStore;
 import dev.hub.room.EventIds;
 import dev.hub.room.PublishDedup;
+import dev.hub.room.PublishListener;
 import dev.hub.room.RoomBroker;
 import dev.hub.room.RoomPublisher;
 import dev.hub.session.BatchPolicy;
@@ -22,7 +24,9 @@ import java.util.function.Supplier;
 
 /**
  * The services one node's verticles share: configuration, identity, presence, room fan-out, metrics. Built
- * once by the application and handed to every verticle instance it deploys.
+ * once by the application and handed to every verticle instance it deploys. The NATS bridge plugs in through
+ * {@link #attachBridge}; until then (and on a node without one) its seams do nothing, or answer
+ * {@code unavailable}.
  */
 public final class HubNode {
   private final HubConfig config;
@@ -41,6 +45,10 @@ public final class HubNode {
   private final AtomicLong sessionCounter = new AtomicLong();
   private final Map<String, Supplier<Readiness>> readinessChecks = new ConcurrentHashMap<>();
   private volatile boolean draining;
+  private volatile PublishListener publishListener = PublishListener.NONE;
+  private volatile PresenceListener presenceListener = PresenceListener.NONE;
+  private volatile RequestRelay requests = RequestRelay.UNAVAILABLE;
+  private volatile DeadLetters deadLetters = DeadLetters.NONE;
 
   /**
    * @param verifier checks clients' tokens; {@code null} with auth off
@@ -52,8 +60,11 @@ public final class HubNode {
     this.presence = presence;
     this.broker = broker;
     this.metrics = new HubMetrics(broker::localRooms);
-    this.publisher = new RoomPublisher(broker, new EventIds(tag), new PublishDedup(config.dedup()), metrics);
-    this.announcer = new PresenceAnnouncer(broker, config.presence().diffMaxMembers());
+    // The listeners are read at each call, so a bridge attached after start hears everything from then on.
+    this.publisher = new RoomPublisher(broker, new EventIds(tag), new PublishDedup(config.dedup()), metrics,
+        event -> publishListener.accepted(event));
+    this.announcer = new PresenceAnnouncer(broker, config.presence().diffMaxMembers(),
+        change -> presenceListener.changed(change));
     this.batchPolicy = new BatchPolicy(config.batch().events());
     this.verifier = verifier;
     this.connections = new ConnectionCounter(config.limits().connectionsPerIp());
@@ -109,6 +120,25 @@ public final class HubNode {
 
   public OriginPolicy origins() {
     return origins;
+  }
+
+  /** Where {@code request} frames go: the NATS bridge, or {@link RequestRelay#UNAVAILABLE}. */
+  public RequestRelay requests() {
+    return requests;
+  }
+
+  /** The dead-letter file of the NATS bridge, or {@link DeadLetters#NONE}. */
+  public DeadLetters deadLetters() {
+    return deadLetters;
+  }
+
+  /** Connects the NATS bridge's seams: outbound events and presence, request-reply, the dead-letter API. */
+  public void attachBridge(PublishListener publishes, PresenceListener presenceChanges, RequestRelay relay,
+      DeadLetters letters) {
+    this.publishListener = publishes;
+    this.presenceListener = presenceChanges;
+    this.requests = relay;
+    this.deadLetters = letters;
   }
 
   /** A session id unique across the cluster: this start's random tag and a counter. */

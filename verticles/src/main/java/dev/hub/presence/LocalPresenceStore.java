@@ -152,7 +152,7 @@ public final class LocalPresenceStore implements PresenceStore {
     }
     List<NodeInfo> list = new ArrayList<>();
     for (NodeInfo node : nodes.values()) {
-      list.add(new NodeInfo(node.node(), node.address(), connections.getOrDefault(node.node(), 0), node.since()));
+      list.add(node.withConnections(connections.getOrDefault(node.node(), 0)));
     }
     return Future.succeededFuture(list);
   }

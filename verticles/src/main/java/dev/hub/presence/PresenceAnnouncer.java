@@ -8,19 +8,23 @@ import java.util.List;
 
 /**
  * Sends {@code presence_diff} to the other members of a room while it has at most
- * {@code presence.diffMaxMembers} members; above that only counts are kept current.
+ * {@code presence.diffMaxMembers} members; above that only counts are kept current. Tells its listener of
+ * every change, whatever the room's size.
  */
 public final class PresenceAnnouncer {
   private final RoomBroker broker;
   private final int diffMaxMembers;
+  private final PresenceListener listener;
 
-  public PresenceAnnouncer(RoomBroker broker, int diffMaxMembers) {
+  public PresenceAnnouncer(RoomBroker broker, int diffMaxMembers, PresenceListener listener) {
     this.broker = broker;
     this.diffMaxMembers = diffMaxMembers;
+    this.listener = listener;
   }
 
   /** A member joined; {@code members} is the room's count with it. */
   public void joined(String room, Member member, int members) {
+    listener.changed(new PresenceListener.Change(true, room, member, System.currentTimeMillis()));
     if (members <= diffMaxMembers) {
       send(room, new ServerFrame.PresenceDiff(room, List.of(member), List.of()), member.session());
     }
@@ -28,6 +32,7 @@ public final class PresenceAnnouncer {
 
   /** A member left; the diff goes while the room, counting the leaver, was small enough. */
   public void left(RoomLeave leave) {
+    listener.changed(new PresenceListener.Change(false, leave.room(), leave.member(), System.currentTimeMillis()));
     if (leave.remaining() + 1 <= diffMaxMembers) {
       send(leave.room(), new ServerFrame.PresenceDiff(leave.room(), List.of(), List.of(leave.member())),
           leave.member().session());

@@ -54,6 +54,12 @@ public final class LocalRoomBroker implements RoomBroker {
     }
   }
 
+  /** On a single node every receiver is local. */
+  @Override
+  public void publishLocal(Broadcast broadcast) {
+    publish(broadcast);
+  }
+
   /** Whether any receiver of this node is subscribed to the room. */
   public boolean hasReceivers(String room) {
     return receivers.containsKey(room);

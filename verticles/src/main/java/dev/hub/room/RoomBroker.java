@@ -21,6 +21,12 @@ public interface RoomBroker {
   /** Delivers to every subscribed receiver of the room, each once. */
   void publish(Broadcast broadcast);
 
+  /**
+   * Delivers to this node's subscribed receivers of the room only: for events every node receives by itself
+   * (NATS), so that each member gets them once.
+   */
+  void publishLocal(Broadcast broadcast);
+
   /** Rooms with at least one subscribed receiver on this node. */
   int localRooms();
 }

@@ -5,11 +5,14 @@ import dev.hub.metrics.HubMetrics;
 import dev.hub.protocol.Json;
 import dev.hub.protocol.ServerFrame;
 
-/** The one way an event enters a room, whoever sends it: a WebSocket client or the HTTP API. */
+/** The one way an event enters a room, whoever sends it: a WebSocket client, the HTTP API or NATS. */
 public final class RoomPublisher {
 
   /** Where an event came from, for metrics. */
-  public enum Source { WEBSOCKET, HTTP }
+  public enum Source { WEBSOCKET, HTTP, NATS }
+
+  /** The identity NATS events are deduplicated under. */
+  public static final String NATS_IDENTITY = "nats";
 
   /**
    * An accepted publish.
@@ -23,12 +26,18 @@ public final class RoomPublisher {
   private final EventIds ids;
   private final PublishDedup dedup;
   private final HubMetrics metrics;
+  private final PublishListener listener;
 
-  public RoomPublisher(RoomBroker broker, EventIds ids, PublishDedup dedup, HubMetrics metrics) {
+  /**
+   * @param listener told of every accepted WebSocket publish
+   */
+  public RoomPublisher(RoomBroker broker, EventIds ids, PublishDedup dedup, HubMetrics metrics,
+      PublishListener listener) {
     this.broker = broker;
     this.ids = ids;
     this.dedup = dedup;
     this.metrics = metrics;
+    this.listener = listener;
   }
 
   /**
@@ -36,18 +45,46 @@ public final class RoomPublisher {
    *
    * @param identity whose ids are deduplicated: the user, or {@code api} for the HTTP API without a token
    * @param from the {@code from} field; {@code null} for server-side events
+   * @param session the publishing session, or {@code null} for HTTP
    * @param excludeSession a session that must not get it ({@code echo:false}), or {@code null}
    */
   public Result publish(String room, String event, JsonNode data, String clientId, String identity, String from,
-      String excludeSession, Source source) {
-    if (clientId != null && !dedup.firstTime(identity, clientId)) {
-      metrics.duplicatePublish();
+      String session, String excludeSession, Source source) {
+    String id = firstTimeId(identity, clientId);
+    if (id == null) {
       return new Result(clientId, true);
     }
-    String id = clientId != null ? clientId : ids.next();
-    String frame = Json.encode(new ServerFrame.Event(room, event, data, id, System.currentTimeMillis(), from, null));
+    long ts = System.currentTimeMillis();
+    String frame = Json.encode(new ServerFrame.Event(room, event, data, id, ts, from, null));
     broker.publish(new Broadcast(room, event, frame, excludeSession));
     metrics.published(source);
+    if (source == Source.WEBSOCKET) {
+      listener.accepted(new PublishListener.Published(room, event, data, id, ts, identity, session));
+    }
     return new Result(id, false);
+  }
+
+  /**
+   * An event from NATS: every node receives it by itself, so it goes to this node's members only, and never back
+   * out to NATS. No {@code from}; a given id is deduplicated under {@link #NATS_IDENTITY}.
+   */
+  public Result publishFromNats(String room, String event, JsonNode data, String clientId) {
+    String id = firstTimeId(NATS_IDENTITY, clientId);
+    if (id == null) {
+      return new Result(clientId, true);
+    }
+    String frame = Json.encode(new ServerFrame.Event(room, event, data, id, System.currentTimeMillis(), null, null));
+    broker.publishLocal(new Broadcast(room, event, frame, null));
+    metrics.published(Source.NATS);
+    return new Result(id, false);
+  }
+
+  /** The event's id, or {@code null} for a repeat of a client id within the dedup window. */
+  private String firstTimeId(String identity, String clientId) {
+    if (clientId != null && !dedup.firstTime(identity, clientId)) {
+      metrics.duplicatePublish();
+      return null;
+    }
+    return clientId != null ? clientId : ids.next();
   }
 }

@@ -6,6 +6,7 @@ import dev.hub.cluster.HazelcastPresenceStore;
 import dev.hub.cluster.NodeFailureCleanup;
 import dev.hub.config.HubConfig;
 import dev.hub.gateway.GatewayVerticle;
+import dev.hub.nats.NatsBridge;
 import dev.hub.node.HubNode;
 import dev.hub.node.Readiness;
 import dev.hub.presence.LocalPresenceStore;
@@ -95,16 +96,33 @@ public final class Hub {
     HubConfig config = node.config();
     node.readinessCheck("nats", () -> Readiness.DISABLED);
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+    NodeInfo self = new NodeInfo(node.name(), config.http().host() + ":" + port, 0, node.startedAt());
     return vertx.deployVerticle(new PresenceVerticle(node.presence(), node.announcer(), config.presence()))
         .compose(id -> vertx.deployVerticle(() -> {
           GatewayVerticle gateway = new GatewayVerticle(node, port);
           gateways.add(gateway);
           return gateway;
         }, new DeploymentOptions().setInstances(eventLoops)))
-        .compose(id -> node.presence().registerNode(new NodeInfo(node.name(), config.http().host() + ":" + port, 0,
-            node.startedAt())))
+        .compose(id -> node.presence().registerNode(self))
+        .compose(v -> deployBridge(vertx, node, self, beforeClose))
         .map(v -> new Hub(vertx, node, port, gateways, beforeClose))
         .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
+  }
+
+  /**
+   * The NATS bridge when {@code nats.url} is set, after the node is registered (the bridge adds its state to the
+   * entry). It stops before Vert.x closes, once the drained sessions' presence leaves are in its buffer.
+   */
+  private static Future<Void> deployBridge(Vertx vertx, HubNode node, NodeInfo self,
+      List<Supplier<Future<Void>>> beforeClose) {
+    if (!node.config().nats().enabled()) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(new NatsBridge(node, self))
+        .map(id -> {
+          beforeClose.add(() -> vertx.undeploy(id));
+          return null;
+        });
   }
 
   public int port() {

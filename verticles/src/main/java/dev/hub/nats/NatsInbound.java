@@ -1,0 +1,37 @@
+package dev.hub.nats;
+
+import dev.hub.protocol.Names;
+import dev.hub.room.RoomPublisher;
+import io.nats.client.Message;
+import io.nats.client.MessageHandler;
+
+/**
+ * {@code <prefix>.rooms.<room>} into the room: every node subscribes to the whole prefix and delivers to its own
+ * members only, so each member gets a message once, whichever node it is on.
+ *
+ * <p>Runs on jnats' dispatcher thread. It touches no Vert.x state itself: the publisher and the broker are
+ * thread-safe and hand each receiver's part to that receiver's event loop.
+ */
+final class NatsInbound implements MessageHandler {
+  private final NatsSubjects subjects;
+  private final RoomPublisher publisher;
+  private final NatsMetrics metrics;
+
+  NatsInbound(NatsSubjects subjects, RoomPublisher publisher, NatsMetrics metrics) {
+    this.subjects = subjects;
+    this.publisher = publisher;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void onMessage(Message message) {
+    String room = subjects.roomOf(message.getSubject());
+    if (room == null || !Names.isRoom(room)) {
+      metrics.dropped();
+      return;
+    }
+    InboundPayload payload = InboundPayload.decode(message.getData());
+    publisher.publishFromNats(room, payload.event(), payload.data(), payload.id());
+    metrics.received();
+  }
+}

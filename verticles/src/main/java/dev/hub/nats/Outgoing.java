@@ -1,0 +1,59 @@
+package dev.hub.nats;
+
+import io.nats.client.impl.Headers;
+
+/**
+ * One outbound message, from the moment the hub accepted its event until NATS confirmed it (or it was
+ * dead-lettered). Only the sender thread touches {@link #attempts} and {@link #lastError}.
+ *
+ * @see OutboundBuffer
+ */
+final class Outgoing {
+  /** The header a JetStream stream deduplicates by. */
+  static final String MSG_ID = "Nats-Msg-Id";
+  /** The header naming the user whose action it was. */
+  static final String USER = "Hub-User";
+
+  final String subject;
+  final String msgId;
+  final String user;
+  final byte[] payload;
+  int attempts;
+  String lastError;
+
+  Outgoing(String subject, String msgId, String user, byte[] payload) {
+    this.subject = subject;
+    this.msgId = msgId;
+    this.user = user;
+    this.payload = payload;
+  }
+
+  /** What it counts against {@code nats.bufferBytes}: about what it takes on the wire. */
+  long size() {
+    return payload.length + subject.length() + msgId.length() + (user == null ? 0 : user.length()) + 48L;
+  }
+
+  /** {@code Nats-Msg-Id} and {@code Hub-User}. */
+  Headers headers() {
+    return userHeader().put(MSG_ID, headerValue(msgId));
+  }
+
+  /** {@code Hub-User} alone (a dead letter must not be deduplicated against its event). */
+  Headers userHeader() {
+    Headers headers = new Headers();
+    if (user != null) {
+      headers.put(USER, headerValue(user));
+    }
+    return headers;
+  }
+
+  /** Header values are printable ASCII; anything else (a user name from a token, say) is replaced by '?'. */
+  private static String headerValue(String value) {
+    StringBuilder clean = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      clean.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return clean.toString();
+  }
+}

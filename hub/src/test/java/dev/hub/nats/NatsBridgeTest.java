@@ -16,8 +16,6 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,11 +31,9 @@ class NatsBridgeTest {
   private static Connection service;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start() {
     nats = NatsServer.start();
-    Path dlq = Files.createTempDirectory("hub-dlq-");
-    hub = TestHub.start(nats.hubFlags("nats.requestTimeoutMs", "800", "nats.maxRequestTimeoutMs", "1000",
-        "nats.dlqDir", dlq.toString()));
+    hub = TestHub.start(nats.hubFlags("nats.requestTimeoutMs", "800", "nats.maxRequestTimeoutMs", "1000"));
     service = nats.connect();
     Eventually.until("the bridge connected", () -> hub.get("/ready").body(), body -> body.contains("\"nats\":\"UP\""));
   }

@@ -84,10 +84,25 @@ public final class NatsServer implements AutoCloseable {
    * {@code more} (dotted keys and values, as {@link TestHub#start} takes them).
    */
   public String[] hubFlags(String... more) {
-    List<String> flags = new ArrayList<>(List.of("nats.url", url(), "nats.reconnectWaitMs", "50",
-        "nats.retryWaitMs", "20", "nats.maxWaitMs", "500", "nats.jitterMs", "20"));
+    return hubFlags(url(), more);
+  }
+
+  /** The same for any URL, e.g. of a server not started yet; the dead-letter file goes to a temporary directory. */
+  public static String[] hubFlags(String url, String... more) {
+    List<String> flags = new ArrayList<>(List.of("nats.url", url, "nats.reconnectWaitMs", "50",
+        "nats.retryWaitMs", "20", "nats.maxWaitMs", "500", "nats.jitterMs", "20", "nats.dlqDir", tempDir("hub-dlq-")));
     flags.addAll(List.of(more));
     return flags.toArray(String[]::new);
+  }
+
+  private static String tempDir(String prefix) {
+    try {
+      Path dir = Files.createTempDirectory(prefix);
+      dir.toFile().deleteOnExit();
+      return dir.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A client of this server, as a service would have: reconnects forever; closed with the server. */

@@ -1,0 +1,105 @@
+package dev.hub.nats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.Eventually;
+import dev.hub.test.NatsMessages;
+import dev.hub.test.NatsServer;
+import dev.hub.test.TestCluster;
+import dev.hub.test.TestHub;
+import dev.hub.test.WsClient;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two clustered nodes, each with its bridge to one nats-server: every member once, every event out once. */
+class NatsClusterTest {
+  private static NatsServer nats;
+  private static TestCluster cluster;
+  private static Connection service;
+
+  @BeforeAll
+  static void start() {
+    nats = NatsServer.start();
+    cluster = TestCluster.start(2, nats.hubFlags());
+    service = nats.connect();
+    for (TestHub node : cluster.nodes()) {
+      Eventually.until("the bridge of " + node.hub().node().name() + " connected", () -> node.get("/ready").body(),
+          body -> body.contains("\"nats\":\"UP\""));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+    nats.close();
+  }
+
+  @Test
+  void aNatsMessageReachesEveryMemberOnEveryNodeExactlyOnceInOrder() {
+    List<WsClient> members = new ArrayList<>();
+    try {
+      for (TestHub node : cluster.nodes()) {
+        for (int i = 0; i < 2; i++) {
+          WsClient member = node.connect();
+          member.join("shared");
+          members.add(member);
+        }
+      }
+      int count = 100;
+      for (int i = 0; i < count; i++) {
+        service.publish("hub.rooms.shared", bytes("{\"event\":\"tick\",\"data\":" + i + "}"));
+      }
+      service.publish("hub.rooms.shared", bytes("{\"event\":\"end\"}"));
+      for (WsClient member : members) {
+        List<JsonNode> events = member.events("shared", count + 1);
+        for (int i = 0; i < count; i++) {
+          assertEquals(i, events.get(i).get("data").asInt(), "event " + i + " once and in order");
+        }
+        assertEquals("end", events.get(count).get("event").asText(), "nothing twice before the end");
+      }
+    } finally {
+      members.forEach(WsClient::close);
+    }
+  }
+
+  @Test
+  void aClientPublishGoesOutOnceFromTheNodeThatTookIt() {
+    NatsMessages out = NatsMessages.subscribe(service, "hub.events.once");
+    NatsMessages presence = NatsMessages.subscribe(service, "hub.presence.once");
+    TestHub second = cluster.node(1);
+    try (WsClient listener = cluster.node(0).connect(); WsClient publisher = second.connect("user=pub")) {
+      listener.join("once");
+      publisher.join("once");
+      int count = 20;
+      for (int i = 0; i < count; i++) {
+        publisher.request("type", "publish", "room", "once", "event", "e", "data", i);
+      }
+      assertEquals(count, listener.events("once", count).size(), "the other node's member got them");
+      List<Message> messages = out.await(count);
+      for (int i = 0; i < count; i++) {
+        JsonNode body = NatsMessages.json(messages.get(i));
+        assertEquals(i, body.get("data").asInt());
+        assertEquals(second.hub().node().name(), body.get("node").asText());
+      }
+      assertEquals(2, presence.await(2).size());
+      NatsMessages.flush(service);
+      // Both nodes flushed by now too: a second copy would have been confirmed and delivered already.
+      Eventually.until("both bridges idle", () -> cluster.nodes().stream()
+          .allMatch(n -> n.get("/ready").body().contains("\"pendingBytes\":0")), idle -> idle);
+      NatsMessages.flush(service);
+      assertEquals(count, out.all().size(), "each publish once, not once per node");
+      assertEquals(2, presence.all().size(), "each join once");
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.hub.nats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.Eventually;
+import dev.hub.test.Frames;
+import dev.hub.test.NatsMessages;
+import dev.hub.test.NatsServer;
+import dev.hub.test.TestHub;
+import dev.hub.test.WsClient;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** A hub that starts before its NATS server, and one without a bridge. */
+class NatsReadinessTest {
+
+  @Test
+  void requiredNatsKeepsReadyDownUntilTheServerComesThenEverythingWorks() {
+    int port = NatsServer.freePort();
+    try (TestHub hub = TestHub.start(NatsServer.hubFlags("nats://127.0.0.1:" + port, "nats.required", "true",
+        "nats.maxWaitMs", "300", "nats.connectTimeoutMs", "500"));
+        WsClient ann = hub.connect("user=ann")) {
+      HttpResponse<String> down = hub.get("/ready");
+      assertEquals(503, down.statusCode(), down.body());
+      JsonNode body = Frames.parse(down.body());
+      assertEquals("DOWN", body.get("checks").get("nats").asText());
+      assertTrue(body.get("reason").asText().contains("nats"), body::toString);
+      assertEquals("connecting", body.get("details").get("nats").get("state").asText());
+      assertTrue(hub.get("/metrics").body().contains("hub_nats_state{state=\"connecting\"} 1.0"));
+
+      JsonNode error = ann.request("type", "request", "event", "anything");
+      assertEquals("unavailable", error.get("code").asText(), "no connection: unavailable");
+      ann.join("early");
+      ann.request("type", "publish", "room", "early", "event", "before-nats", "id", "early-1");
+
+      try (NatsServer nats = NatsServer.start(port, false)) {
+        NatsMessages events = NatsMessages.subscribe(nats.connect(), "hub.events.>");
+        Eventually.until("/ready up once NATS is there", () -> hub.get("/ready").statusCode(), s -> s == 200);
+        assertEquals("early-1", events.await(1).get(0).getHeaders().getFirst("Nats-Msg-Id"),
+            "what was accepted before the first connection was held and sent");
+      }
+    }
+  }
+
+  @Test
+  void notRequiredNatsIsDegradedButReady() {
+    int port = NatsServer.freePort();
+    try (TestHub hub = TestHub.start(NatsServer.hubFlags("nats://127.0.0.1:" + port, "nats.connectTimeoutMs", "500"))) {
+      HttpResponse<String> ready = hub.get("/ready");
+      assertEquals(200, ready.statusCode(), ready.body());
+      assertEquals("DEGRADED", Frames.parse(ready.body()).get("checks").get("nats").asText());
+    }
+  }
+
+  @Test
+  void withoutTheBridgeRequestsAndTheDeadLetterApiAreUnavailable() {
+    try (TestHub hub = TestHub.start(); WsClient client = hub.connect()) {
+      assertEquals("unavailable", client.request("type", "request", "event", "e").get("code").asText());
+      HttpResponse<String> list = hub.get("/api/dlq");
+      assertEquals(503, list.statusCode());
+      assertEquals("unavailable", Frames.parse(list.body()).get("error").asText());
+      assertEquals(503, hub.post("/api/dlq/replay", "").statusCode());
+      JsonNode ready = Frames.parse(hub.get("/ready").body());
+      assertEquals("DISABLED", ready.get("checks").get("nats").asText());
+      assertFalse(Frames.parse(hub.get("/api/nodes").body()).get("nodes").get(0).has("nats"),
+          "no nats field on a node without a bridge");
+    }
+  }
+}

@@ -3,6 +3,7 @@ package dev.hub.test;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.File;
@@ -84,11 +85,11 @@ public final class NatsServer implements AutoCloseable {
    * {@code more} (dotted keys and values, as {@link TestHub#start} takes them).
    */
   public String[] hubFlags(String... more) {
-    return hubFlags(url(), more);
+    return hubFlagsFor(url(), more);
   }
 
   /** The same for any URL, e.g. of a server not started yet; the dead-letter file goes to a temporary directory. */
-  public static String[] hubFlags(String url, String... more) {
+  public static String[] hubFlagsFor(String url, String... more) {
     List<String> flags = new ArrayList<>(List.of("nats.url", url, "nats.reconnectWaitMs", "50",
         "nats.retryWaitMs", "20", "nats.maxWaitMs", "500", "nats.jitterMs", "20", "nats.dlqDir", tempDir("hub-dlq-")));
     flags.addAll(List.of(more));
@@ -109,7 +110,10 @@ public final class NatsServer implements AutoCloseable {
   public Connection connect() {
     try {
       Connection connection = Nats.connect(new Options.Builder().server(url()).maxReconnects(-1)
-          .reconnectWait(Duration.ofMillis(100)).connectionTimeout(Duration.ofSeconds(5)).build());
+          .reconnectWait(Duration.ofMillis(100)).connectionTimeout(Duration.ofSeconds(5))
+          // Its reconnects across a test's deliberate outage are expected, not worth a log line each.
+          .errorListener(new ErrorListener() {
+          }).build());
       clients.add(connection);
       return connection;
     } catch (IOException e) {

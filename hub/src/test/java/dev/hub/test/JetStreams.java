@@ -48,14 +48,12 @@ public final class JetStreams {
     }
   }
 
-  /** How many messages the stream holds. */
+  /** How many messages the stream holds; -1 while the server cannot say (reconnecting after a restart). */
   public static long count(Connection connection, String name) {
     try {
       return connection.jetStreamManagement().getStreamInfo(name).getStreamState().getMsgCount();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (JetStreamApiException e) {
-      throw new IllegalStateException(e);
+    } catch (IOException | JetStreamApiException | IllegalStateException e) {
+      return -1;
     }
   }
 }

@@ -78,7 +78,7 @@ public final class NatsBridge extends VerticleBase {
 
     node.readinessCheck("nats", this::readiness);
     node.attachBridge(this::published, this::presenceChanged, new NatsRequests(vertx, link, subjects, config, metrics),
-        new BridgeDeadLetters(vertx, file, sink, buffer));
+        new BridgeDeadLetters(vertx, file, sink, buffer, config.ackTimeoutMs()));
     statusTimer = vertx.setPeriodic(STATUS_EVERY_MS, id -> reportStatus());
     LOG.info("NATS bridge on {} (prefix {}, {} mode)", config.url(), config.prefix(),
         config.jetstream() ? "JetStream" : "core");
@@ -138,14 +138,17 @@ public final class NatsBridge extends VerticleBase {
     offer(new Outgoing(subjects.presence(change.room()), NUID.nextGlobal(), member.user(), bytes(body)));
   }
 
-  /** Into the buffer, or, when it is full (or the bridge stopped), to the dead-letter file off the event loop. */
+  /**
+   * Into the buffer, or, when it is full (or the bridge stopped), to the dead-letter file off the event loop, in
+   * the order of the calling event loop's offers.
+   */
   private void offer(Outgoing message) {
     if (!buffer.offer(message)) {
       vertx.executeBlocking(() -> {
         sink.toFile(message, buffer.isClosed() ? "the NATS bridge had stopped" : "outbound buffer full ("
             + config.bufferBytes() + " bytes)");
         return null;
-      }, false).onFailure(e -> LOG.error("NATS: {} to {} lost: {}", message.msgId, message.subject, e.toString()));
+      }, true).onFailure(e -> LOG.error("NATS: {} to {} lost: {}", message.msgId, message.subject, e.toString()));
     }
   }
 

@@ -33,6 +33,19 @@ final class OutboundBuffer {
     return true;
   }
 
+  /** Like {@link #offer}, but waits up to {@code waitMs} for room, as a replay does: paced by NATS, not refused. */
+  synchronized boolean offer(Outgoing message, long waitMs) throws InterruptedException {
+    long deadline = System.nanoTime() + waitMs * 1_000_000;
+    while (!closed && bytes > 0 && bytes + message.size() > maxBytes) {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return offer(message);
+  }
+
   /**
    * Up to {@code max} messages from the head, waiting up to {@code waitMs} for the first. They still count as
    * pending until {@link #done} or {@link #putBack}.

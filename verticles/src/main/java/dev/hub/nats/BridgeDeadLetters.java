@@ -35,7 +35,8 @@ final class BridgeDeadLetters implements DeadLetters {
   @Override
   public Future<Integer> replay() {
     return vertx.executeBlocking(file::takeAll, true).map(entries -> {
-      vertx.executeBlocking(() -> requeue(entries), true);
+      // Unordered: a long replay must not hold up the other blocking work of the event loop that asked for it.
+      vertx.executeBlocking(() -> requeue(entries), false);
       return entries.size();
     });
   }

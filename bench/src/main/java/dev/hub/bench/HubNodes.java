@@ -83,6 +83,17 @@ final class HubNodes implements AutoCloseable {
     return httpPorts.get(node);
   }
 
+  /** Waits until the node's {@code /ready} answers 200, e.g. once its required NATS is connected. */
+  HubNodes awaitReady(int node) {
+    await(port(node), "/ready", body -> true, 60_000);
+    return this;
+  }
+
+  /** CPU time the node's process has used so far, in ms. */
+  long cpuMillis(int node) {
+    return processes.get(node).info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+  }
+
   private static void awaitNodes(int port, int count, long boundMs) {
     await(port, "/api/nodes", body -> body.split("\"node\":").length - 1 == count, boundMs);
   }

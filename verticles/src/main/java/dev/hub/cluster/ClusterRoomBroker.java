@@ -150,6 +150,11 @@ public final class ClusterRoomBroker implements RoomBroker {
     return local.localRooms();
   }
 
+  @Override
+  public boolean hasReceivers(String room) {
+    return local.hasReceivers(room);
+  }
+
   private Future<Void> announce(String room, boolean on) {
     String message = Json.encode(new InterestChange(node, List.of(room), on));
     List<Future<Object>> answers = ClusterNodes.peers(hazelcast).stream()

@@ -50,6 +50,7 @@ public final class NatsBridge extends VerticleBase {
   private Thread senderThread;
   private long statusTimer = -1;
   private NodeInfo.Nats lastStatus;
+  private final java.util.concurrent.atomic.AtomicLong lastSlowWarning = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param self this node as {@code /api/nodes} lists it; the bridge adds the link's state
@@ -113,7 +114,7 @@ public final class NatsBridge extends VerticleBase {
 
   /** Inbound: one subscription to the whole prefix on each new connection, registered before it is used. */
   private void subscribe(Connection connection) {
-    Dispatcher dispatcher = connection.createDispatcher(new NatsInbound(subjects, node.publisher(), metrics));
+    Dispatcher dispatcher = connection.createDispatcher(new NatsInbound(subjects, node.broker(), node.publisher(), metrics));
     dispatcher.subscribe(subjects.allRooms());
     try {
       connection.flush(Duration.ofMillis(config.connectTimeoutMs()));
@@ -193,7 +194,12 @@ public final class NatsBridge extends VerticleBase {
       @Override
       public void slowConsumerDetected(Connection connection, Consumer consumer) {
         metrics.error();
-        LOG.warn("NATS: inbound messages are arriving faster than rooms take them; some were dropped");
+        // jnats tells of every dropped message; one line a minute says enough, the counter says how many.
+        long now = System.currentTimeMillis();
+        long last = lastSlowWarning.get();
+        if (now - last >= 60_000 && lastSlowWarning.compareAndSet(last, now)) {
+          LOG.warn("NATS: inbound messages arrive faster than rooms take them; some were dropped (hub_nats_errors)");
+        }
       }
     };
   }

@@ -1,6 +1,7 @@
 package dev.hub.nats;
 
 import dev.hub.protocol.Names;
+import dev.hub.room.RoomBroker;
 import dev.hub.room.RoomPublisher;
 import io.nats.client.Message;
 import io.nats.client.MessageHandler;
@@ -14,11 +15,13 @@ import io.nats.client.MessageHandler;
  */
 final class NatsInbound implements MessageHandler {
   private final NatsSubjects subjects;
+  private final RoomBroker broker;
   private final RoomPublisher publisher;
   private final NatsMetrics metrics;
 
-  NatsInbound(NatsSubjects subjects, RoomPublisher publisher, NatsMetrics metrics) {
+  NatsInbound(NatsSubjects subjects, RoomBroker broker, RoomPublisher publisher, NatsMetrics metrics) {
     this.subjects = subjects;
+    this.broker = broker;
     this.publisher = publisher;
     this.metrics = metrics;
   }
@@ -28,6 +31,10 @@ final class NatsInbound implements MessageHandler {
     String room = subjects.roomOf(message.getSubject());
     if (room == null || !Names.isRoom(room)) {
       metrics.dropped();
+      return;
+    }
+    if (!broker.hasReceivers(room)) {
+      // Every node receives every room; one without members here does nothing more than this look.
       return;
     }
     InboundPayload payload = InboundPayload.decode(message.getData());

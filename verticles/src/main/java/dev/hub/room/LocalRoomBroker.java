@@ -60,7 +60,7 @@ public final class LocalRoomBroker implements RoomBroker {
     publish(broadcast);
   }
 
-  /** Whether any receiver of this node is subscribed to the room. */
+  @Override
   public boolean hasReceivers(String room) {
     return receivers.containsKey(room);
   }

@@ -29,4 +29,7 @@ public interface RoomBroker {
 
   /** Rooms with at least one subscribed receiver on this node. */
   int localRooms();
+
+  /** Whether some receiver of this node is subscribed to the room: a cheap look before any work for it. */
+  boolean hasReceivers(String room);
 }

@@ -2,7 +2,15 @@
 # Makes sure a nats-server binary exists before the tests run (mvn verify runs this through hub/pom.xml).
 # Looked for as the tests look for it: $NATS_SERVER, then PATH, then /usr/sbin and /usr/bin.
 # Missing, and root with apt: installs Debian's nats-server. Otherwise: says how to get it and fails.
+# With --print-path, prints only the binary's path (the benchmarks start it from there).
 set -euo pipefail
+
+print_path=false
+[[ "${1:-}" == "--print-path" ]] && print_path=true
+
+report() {
+  if $print_path; then echo "$1"; else echo "nats-server: $1 ($("$1" --version 2>/dev/null || echo 'version unknown'))"; fi
+}
 
 find_server() {
   if [[ -n "${NATS_SERVER:-}" && -x "${NATS_SERVER}" ]]; then echo "${NATS_SERVER}"; return 0; fi
@@ -14,7 +22,7 @@ find_server() {
 }
 
 if found=$(find_server); then
-  echo "nats-server: $found ($("$found" --version 2>/dev/null || echo 'version unknown'))"
+  report "$found"
   exit 0
 fi
 
@@ -23,14 +31,14 @@ if [[ -n "${NATS_SERVER:-}" ]]; then
 fi
 
 if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
-  echo "nats-server not found; installing Debian's nats-server with apt-get"
+  echo "nats-server not found; installing Debian's nats-server with apt-get" >&2
   export DEBIAN_FRONTEND=noninteractive
   if ! apt-get install -y -q nats-server >/dev/null 2>&1; then
     apt-get update -q >/dev/null
     apt-get install -y -q nats-server >/dev/null
   fi
   if found=$(find_server); then
-    echo "nats-server: $found ($("$found" --version 2>/dev/null || echo 'version unknown'))"
+    report "$found"
     exit 0
   fi
 fi

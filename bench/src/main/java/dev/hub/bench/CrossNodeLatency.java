@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,23 +25,8 @@ import picocli.CommandLine.Option;
     description = "Broadcast latency to subscribers on the publisher's node and on another node of a cluster.")
 final class CrossNodeLatency implements Callable<Integer> {
 
-  @Option(names = "--hub-jar", description = "the hub's fat jar (default: ${DEFAULT-VALUE})")
-  private String hubJar = "hub/target/hub.jar";
-
-  @Option(names = "--subscribers", description = "subscribers on each node (default: ${DEFAULT-VALUE})")
-  private int subscribers = 20;
-
-  @Option(names = "--rate", description = "events published per second (default: ${DEFAULT-VALUE})")
-  private int rate = 500;
-
-  @Option(names = "--seconds", description = "measured seconds (default: ${DEFAULT-VALUE})")
-  private int seconds = 10;
-
-  @Option(names = "--warmup", description = "seconds before measuring (default: ${DEFAULT-VALUE})")
-  private int warmup = 5;
-
-  @Option(names = "--payload", description = "bytes of padding in each event (default: ${DEFAULT-VALUE})")
-  private int payload = 100;
+  @Mixin
+  private LatencyOptions options = new LatencyOptions();
 
   @Option(names = "--out", description = "JSON result file (default: ${DEFAULT-VALUE})")
   private Path out = Path.of("bench-results/cross-node.json");
@@ -49,14 +34,13 @@ final class CrossNodeLatency implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Vertx vertx = Vertx.vertx();
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 24)
-        .setMaxMessageSize(1 << 24));
+    WebSocketClient client = LatencyClient.webSocketClient(vertx);
     Recorder sameNode = new Recorder(3);
     Recorder crossNode = new Recorder(3);
     List<LatencyClient> subscribed = new ArrayList<>();
-    try (HubNodes nodes = HubNodes.startCluster(hubJar, 2)) {
+    try (HubNodes nodes = HubNodes.startCluster(options.hubJar, 2)) {
       List<Future<LatencyClient>> joins = new ArrayList<>();
-      for (int i = 0; i < subscribers; i++) {
+      for (int i = 0; i < options.subscribers; i++) {
         joins.add(LatencyClient.join(client, nodes.port(0), "bench", sameNode));
         joins.add(LatencyClient.join(client, nodes.port(1), "bench", crossNode));
       }
@@ -68,8 +52,8 @@ final class CrossNodeLatency implements Callable<Integer> {
           .await(10, TimeUnit.SECONDS);
       publisher.writeTextMessage("{\"type\":\"join\",\"room\":\"bench\"}").await(5, TimeUnit.SECONDS);
 
-      String padding = "x".repeat(payload);
-      long periodNanos = 1_000_000_000L / rate;
+      String padding = "x".repeat(options.payload);
+      long periodNanos = 1_000_000_000L / options.rate;
       long[] next = {System.nanoTime()};
       long timer = vertx.setPeriodic(1, id -> {
         long now = System.nanoTime();
@@ -79,18 +63,19 @@ final class CrossNodeLatency implements Callable<Integer> {
           next[0] += periodNanos;
         }
       });
-      Thread.sleep(warmup * 1000L);
+      Thread.sleep(options.warmup * 1000L);
       sameNode.reset();
       crossNode.reset();
       long started = System.nanoTime();
-      Thread.sleep(seconds * 1000L);
+      Thread.sleep(options.seconds * 1000L);
       Histogram same = sameNode.getIntervalHistogram();
       Histogram cross = crossNode.getIntervalHistogram();
       double elapsed = (System.nanoTime() - started) / 1e9;
       vertx.cancelTimer(timer);
 
       LatencyReport report = new LatencyReport("cross-node", Map.of("nodes", 2, "subscribersPerNode",
-          subscribers, "eventsPerSecond", rate, "payloadBytes", payload, "measuredSeconds", seconds));
+          options.subscribers, "eventsPerSecond", options.rate, "payloadBytes", options.payload,
+          "measuredSeconds", options.seconds));
       report.add(LatencyReport.Row.of("same-node", same, elapsed));
       report.add(LatencyReport.Row.of("cross-node", cross, elapsed));
       report.print();

@@ -24,6 +24,12 @@ final class LatencyClient {
     this.latencies = latencies;
   }
 
+  /** A WebSocket client for many subscribers, with room for large batches. */
+  static WebSocketClient webSocketClient(io.vertx.core.Vertx vertx) {
+    return vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setMaxFrameSize(1 << 24)
+        .setMaxMessageSize(1 << 24));
+  }
+
   /** Connects to a node and joins {@code room}; completes once the join is acknowledged. */
   static Future<LatencyClient> join(WebSocketClient client, int port, String room, Recorder latencies) {
     return join(client, port, "", room, latencies);

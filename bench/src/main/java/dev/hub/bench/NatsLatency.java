@@ -5,7 +5,6 @@ import io.nats.client.Nats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,29 +29,14 @@ import picocli.CommandLine.Option;
     description = "Latency from a NATS publish on hub.rooms.<room> to WebSocket clients of one node.")
 final class NatsLatency implements Callable<Integer> {
 
-  @Option(names = "--hub-jar", description = "the hub's fat jar (default: ${DEFAULT-VALUE})")
-  private String hubJar = "hub/target/hub.jar";
+  @Mixin
+  private LatencyOptions options = new LatencyOptions();
 
-  @Option(names = "--nats-server", description = "nats-server binary (default: $NATS_SERVER, PATH, /usr/sbin)")
+  @Option(names = "--nats-server", description = "nats-server binary (default: as tools/ensure-nats-server.sh finds it)")
   private String natsServer;
-
-  @Option(names = "--subscribers", description = "WebSocket clients in the room (default: ${DEFAULT-VALUE})")
-  private int subscribers = 20;
-
-  @Option(names = "--rate", description = "events published per second (default: ${DEFAULT-VALUE})")
-  private int rate = 1000;
 
   @Option(names = "--noise", description = "messages per second to rooms without members (default: ${DEFAULT-VALUE})")
   private int noise = 0;
-
-  @Option(names = "--seconds", description = "measured seconds (default: ${DEFAULT-VALUE})")
-  private int seconds = 10;
-
-  @Option(names = "--warmup", description = "seconds before measuring (default: ${DEFAULT-VALUE})")
-  private int warmup = 5;
-
-  @Option(names = "--payload", description = "bytes of padding in each event (default: ${DEFAULT-VALUE})")
-  private int payload = 100;
 
   @Option(names = "--out", description = "JSON result file (default: ${DEFAULT-VALUE})")
   private Path out = Path.of("bench-results/nats-latency.json");
@@ -59,16 +44,16 @@ final class NatsLatency implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Vertx vertx = Vertx.vertx();
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 24)
-        .setMaxMessageSize(1 << 24));
+    WebSocketClient client = LatencyClient.webSocketClient(vertx);
     Recorder latencies = new Recorder(3);
     List<LatencyClient> subscribed = new ArrayList<>();
     try (NatsServerProcess nats = NatsServerProcess.start(natsServer);
-        HubNodes hub = HubNodes.startSingle(hubJar, Map.of("HUB_NATS_URL", nats.url(), "HUB_NATS_REQUIRED", "true"));
+        HubNodes hub = HubNodes.startSingle(options.hubJar,
+            Map.of("HUB_NATS_URL", nats.url(), "HUB_NATS_REQUIRED", "true"));
         Connection service = Nats.connect(nats.url())) {
       hub.awaitReady(0);
       List<Future<LatencyClient>> joins = new ArrayList<>();
-      for (int i = 0; i < subscribers; i++) {
+      for (int i = 0; i < options.subscribers; i++) {
         joins.add(LatencyClient.join(client, hub.port(0), "bench", latencies));
       }
       for (Future<LatencyClient> join : joins) {
@@ -77,12 +62,12 @@ final class NatsLatency implements Callable<Integer> {
       Thread publisher = new Thread(() -> publish(service), "bench-nats-publisher");
       publisher.setDaemon(true);
       publisher.start();
-      Thread.sleep(warmup * 1000L);
+      Thread.sleep(options.warmup * 1000L);
       latencies.reset();
       long hubCpu = hub.cpuMillis(0);
       long natsCpu = nats.cpuMillis();
       long started = System.nanoTime();
-      Thread.sleep(seconds * 1000L);
+      Thread.sleep(options.seconds * 1000L);
       Histogram measured = latencies.getIntervalHistogram();
       double elapsed = (System.nanoTime() - started) / 1e9;
       long hubCpuMs = hub.cpuMillis(0) - hubCpu;
@@ -90,11 +75,11 @@ final class NatsLatency implements Callable<Integer> {
       publisher.interrupt();
 
       Map<String, Object> settings = new LinkedHashMap<>();
-      settings.put("subscribers", subscribers);
-      settings.put("eventsPerSecond", rate);
+      settings.put("subscribers", options.subscribers);
+      settings.put("eventsPerSecond", options.rate);
       settings.put("noisePerSecond", noise);
-      settings.put("payloadBytes", payload);
-      settings.put("measuredSeconds", seconds);
+      settings.put("payloadBytes", options.payload);
+      settings.put("measuredSeconds", options.seconds);
       settings.put("hubCpuPercent", Math.round(hubCpuMs / elapsed / 10.0));
       settings.put("natsServerCpuPercent", Math.round(natsCpuMs / elapsed / 10.0));
       LatencyReport report = new LatencyReport("nats-latency", settings);
@@ -110,8 +95,8 @@ final class NatsLatency implements Callable<Integer> {
 
   /** Fixed rate, stamped with {@code System.nanoTime()} in {@code data.t}; noise interleaved at its own rate. */
   private void publish(Connection service) {
-    String padding = "x".repeat(payload);
-    long periodNanos = 1_000_000_000L / rate;
+    String padding = "x".repeat(options.payload);
+    long periodNanos = 1_000_000_000L / options.rate;
     long noisePeriod = noise > 0 ? 1_000_000_000L / noise : 0;
     long next = System.nanoTime();
     long nextNoise = next;

@@ -6,10 +6,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A nats-server process on a free loopback port for one benchmark run, found as the tests find it. */
@@ -63,22 +59,22 @@ final class NatsServerProcess implements AutoCloseable {
     throw new IllegalStateException("nats-server not listening on " + port);
   }
 
-  /** {@code $NATS_SERVER}, {@code PATH}, {@code /usr/sbin}, {@code /usr/bin}. */
+  /** The binary {@code tools/ensure-nats-server.sh} finds (or installs), so that there is one way to find it. */
   private static String find() {
-    List<Path> candidates = new ArrayList<>();
-    String env = System.getenv("NATS_SERVER");
-    if (env != null) {
-      candidates.add(Path.of(env));
-    }
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (!dir.isEmpty()) {
-        candidates.add(Path.of(dir, "nats-server"));
+    try {
+      Process script = new ProcessBuilder("bash", "tools/ensure-nats-server.sh", "--print-path")
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      String path = new String(script.getInputStream().readAllBytes()).trim();
+      if (script.waitFor() != 0 || path.isEmpty()) {
+        throw new IllegalStateException("no nats-server (see tools/ensure-nats-server.sh); or pass --nats-server");
       }
+      return path;
+    } catch (IOException e) {
+      throw new UncheckedIOException("run the benchmark from the repository's top folder", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
-    candidates.add(Path.of("/usr/sbin/nats-server"));
-    candidates.add(Path.of("/usr/bin/nats-server"));
-    return candidates.stream().filter(Files::isExecutable).findFirst().map(Path::toString)
-        .orElseThrow(() -> new IllegalStateException("no nats-server; run tools/ensure-nats-server.sh"));
   }
 
   private static int freePort() {

@@ -174,7 +174,7 @@ public final class HubProcess implements AutoCloseable {
     }
   }
 
-  private static void pause(long ms) {
+  static void pause(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

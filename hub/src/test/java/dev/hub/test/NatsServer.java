@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,7 +174,7 @@ public final class NatsServer implements AutoCloseable {
       } catch (IOException e) {
         // Not listening yet.
       }
-      pause(50);
+      HubProcess.pause(50);
     }
     fail("nats-server not listening on " + port + " within " + START_MS + " ms: " + output());
   }
@@ -209,24 +208,8 @@ public final class NatsServer implements AutoCloseable {
 
   /** A free loopback port other than NATS' usual 4222, which a developer's own server may hold. */
   public static int freePort() {
-    while (true) {
-      try (ServerSocket socket = new ServerSocket()) {
-        socket.bind(new InetSocketAddress("127.0.0.1", 0));
-        if (socket.getLocalPort() != 4222) {
-          return socket.getLocalPort();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
-
-  private static void pause(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    int port = HubProcess.freePort();
+    return port != 4222 ? port : freePort();
   }
 
   @Override

@@ -32,7 +32,8 @@ final class NatsLatency implements Callable<Integer> {
   @Mixin
   private LatencyOptions options = new LatencyOptions();
 
-  @Option(names = "--nats-server", description = "nats-server binary (default: as tools/ensure-nats-server.sh finds it)")
+  @Option(names = "--nats-server",
+      description = "nats-server binary (default: as tools/ensure-nats-server.sh finds it)")
   private String natsServer;
 
   @Option(names = "--noise", description = "messages per second to rooms without members (default: ${DEFAULT-VALUE})")

@@ -31,7 +31,8 @@ class NatsJetStreamTest {
       Connection service = nats.connect();
       JetStreams.create(service, "ACKED", "hub.events.acked");
       JetStreams.create(service, "PRESENCE", "hub.presence.>");
-      try (TestHub hub = TestHub.start(nats.hubFlags("nats.jetstream", "true")); WsClient ann = hub.connect("user=ann")) {
+      try (TestHub hub = TestHub.start(nats.hubFlags("nats.jetstream", "true"));
+          WsClient ann = hub.connect("user=ann")) {
         ann.join("acked");
         for (int i = 0; i < 10; i++) {
           ann.request("type", "publish", "room", "acked", "event", "e", "data", i, "id", "a-" + i);

@@ -48,7 +48,8 @@ class NatsReadinessTest {
   @Test
   void notRequiredNatsIsDegradedButReady() {
     int port = NatsServer.freePort();
-    try (TestHub hub = TestHub.start(NatsServer.hubFlagsFor("nats://127.0.0.1:" + port, "nats.connectTimeoutMs", "500"))) {
+    try (TestHub hub = TestHub.start(
+        NatsServer.hubFlagsFor("nats://127.0.0.1:" + port, "nats.connectTimeoutMs", "500"))) {
       HttpResponse<String> ready = hub.get("/ready");
       assertEquals(200, ready.statusCode(), ready.body());
       assertEquals("DEGRADED", Frames.parse(ready.body()).get("checks").get("nats").asText());

@@ -114,7 +114,8 @@ public final class NatsBridge extends VerticleBase {
 
   /** Inbound: one subscription to the whole prefix on each new connection, registered before it is used. */
   private void subscribe(Connection connection) {
-    Dispatcher dispatcher = connection.createDispatcher(new NatsInbound(subjects, node.broker(), node.publisher(), metrics));
+    Dispatcher dispatcher = connection.createDispatcher(
+        new NatsInbound(subjects, node.broker(), node.publisher(), metrics));
     dispatcher.subscribe(subjects.allRooms());
     try {
       connection.flush(Duration.ofMillis(config.connectTimeoutMs()));

@@ -139,8 +139,9 @@ final class NatsSender implements Runnable {
       ack.cancel(true);
       return "no ack within the ack timeout";
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() != null && e.getCause().getCause() != null ? e.getCause().getCause() : e.getCause();
-      return String.valueOf(cause);
+      // jnats wraps the publish failure (e.g. "503 No Responders") in a RuntimeException inside this one.
+      Throwable cause = e.getCause();
+      return String.valueOf(cause != null && cause.getCause() != null ? cause.getCause() : cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "interrupted";

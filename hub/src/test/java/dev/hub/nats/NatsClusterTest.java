@@ -18,7 +18,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Two clustered nodes, each with its bridge to one nats-server: every member once, every event out once. */
+/**
+ * Two clustered nodes (and a third that stops), each with its bridge to one nats-server: every member once,
+ * every event and presence change out once.
+ */
 class NatsClusterTest {
   private static NatsServer nats;
   private static TestCluster cluster;
@@ -97,6 +100,25 @@ class NatsClusterTest {
       assertEquals(count, out.all().size(), "each publish once, not once per node");
       assertEquals(2, presence.all().size(), "each join once");
     }
+  }
+
+  @Test
+  void aStoppingNodesMembersLeaveOnNatsOnceBeforeItsBridgeStops() {
+    NatsMessages presence = NatsMessages.subscribe(service, "hub.presence.farewell");
+    TestHub leaving = cluster.addNode();
+    Eventually.until("the new node's bridge connected", () -> leaving.get("/ready").body(),
+        body -> body.contains("\"nats\":\"UP\""));
+    WsClient member = leaving.connect("user=leaver");
+    member.join("farewell");
+    assertEquals("join", NatsMessages.json(presence.await(1).get(0)).get("type").asText());
+
+    leaving.close();
+    JsonNode leave = NatsMessages.json(presence.await(2).get(1));
+    assertEquals("leave", leave.get("type").asText());
+    assertEquals("leaver", leave.get("user").asText());
+    assertEquals(leaving.hub().node().name(), leave.get("node").asText(), "sent by the node itself, while draining");
+    NatsMessages.flush(service);
+    assertEquals(2, presence.all().size(), () -> "one join, one leave: " + presence.all());
   }
 
   private static byte[] bytes(String text) {

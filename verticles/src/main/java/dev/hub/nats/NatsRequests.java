@@ -50,7 +50,7 @@ final class NatsRequests implements RequestRelay {
     long timeout = Math.min(timeoutMs != null ? timeoutMs : config.requestTimeoutMs(), config.maxRequestTimeoutMs());
     byte[] body = Json.encode(new NatsPayloads.RequestBody(event, data, user, session))
         .getBytes(StandardCharsets.UTF_8);
-    Headers headers = new Outgoing(subjects.request(event), "-", user, body).userHeader();
+    Headers headers = Outgoing.userHeader(user);
     CompletableFuture<Message> reply;
     try {
       reply = connection.requestWithTimeout(subjects.request(event), headers, body, Duration.ofMillis(timeout));

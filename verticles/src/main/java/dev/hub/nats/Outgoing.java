@@ -40,6 +40,11 @@ final class Outgoing {
 
   /** {@code Hub-User} alone (a dead letter must not be deduplicated against its event). */
   Headers userHeader() {
+    return userHeader(user);
+  }
+
+  /** {@code Hub-User}, when there is a user. */
+  static Headers userHeader(String user) {
     Headers headers = new Headers();
     if (user != null) {
       headers.put(USER, headerValue(user));

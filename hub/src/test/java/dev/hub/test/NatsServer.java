@@ -32,12 +32,14 @@ public final class NatsServer implements AutoCloseable {
   private final int port;
   private final Path storeDir;
   private final Path log;
+  private final List<String> extraArgs;
   private final List<Connection> clients = new ArrayList<>();
   private Process process;
 
-  private NatsServer(int port, Path storeDir) {
+  private NatsServer(int port, Path storeDir, List<String> extraArgs) {
     this.port = port;
     this.storeDir = storeDir;
+    this.extraArgs = extraArgs;
     try {
       this.log = Files.createTempFile("nats-server-", ".log");
     } catch (IOException e) {
@@ -66,7 +68,14 @@ public final class NatsServer implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
-    NatsServer server = new NatsServer(port, store);
+    NatsServer server = new NatsServer(port, store, List.of());
+    server.launch();
+    return server;
+  }
+
+  /** Core NATS with more command-line options, e.g. {@code --tls --tlscert FILE --tlskey FILE}. */
+  public static NatsServer startWith(String... args) {
+    NatsServer server = new NatsServer(freePort(), null, List.of(args));
     server.launch();
     return server;
   }
@@ -146,6 +155,7 @@ public final class NatsServer implements AutoCloseable {
     if (storeDir != null) {
       command.addAll(List.of("-js", "-sd", storeDir.toString()));
     }
+    command.addAll(extraArgs);
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

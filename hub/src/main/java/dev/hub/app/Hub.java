@@ -97,28 +97,29 @@ public final class Hub {
     node.readinessCheck("nats", () -> Readiness.DISABLED);
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
     NodeInfo self = new NodeInfo(node.name(), config.http().host() + ":" + port, 0, node.startedAt());
+    NatsBridge bridge = config.nats().enabled() ? new NatsBridge(node, self) : null;
     return vertx.deployVerticle(new PresenceVerticle(node.presence(), node.announcer(), config.presence()))
-        .compose(id -> vertx.deployVerticle(() -> {
+        .compose(id -> deployBridge(vertx, bridge, beforeClose))
+        .compose(v -> vertx.deployVerticle(() -> {
           GatewayVerticle gateway = new GatewayVerticle(node, port);
           gateways.add(gateway);
           return gateway;
         }, new DeploymentOptions().setInstances(eventLoops)))
-        .compose(id -> node.presence().registerNode(self))
-        .compose(v -> deployBridge(vertx, node, self, beforeClose))
+        .compose(id -> node.presence().registerNode(bridge == null ? self : self.withNats(bridge.status())))
         .map(v -> new Hub(vertx, node, port, gateways, beforeClose))
         .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
   }
 
   /**
-   * The NATS bridge when {@code nats.url} is set, after the node is registered (the bridge adds its state to the
-   * entry). It stops before Vert.x closes, once the drained sessions' presence leaves are in its buffer.
+   * The NATS bridge when {@code nats.url} is set, before the gateways, so that it hears every publish and join
+   * from the first client on. It stops before Vert.x closes, once the drained sessions' presence leaves are in
+   * its buffer.
    */
-  private static Future<Void> deployBridge(Vertx vertx, HubNode node, NodeInfo self,
-      List<Supplier<Future<Void>>> beforeClose) {
-    if (!node.config().nats().enabled()) {
+  private static Future<Void> deployBridge(Vertx vertx, NatsBridge bridge, List<Supplier<Future<Void>>> beforeClose) {
+    if (bridge == null) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new NatsBridge(node, self))
+    return vertx.deployVerticle(bridge)
         .map(id -> {
           beforeClose.add(() -> vertx.undeploy(id));
           return null;

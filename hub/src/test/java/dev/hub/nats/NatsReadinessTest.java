@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
-import dev.hub.test.NatsMessages;
+import dev.hub.test.JetStreams;
 import dev.hub.test.NatsServer;
 import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
+import io.nats.client.Connection;
+import io.nats.client.api.MessageInfo;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A hub that starts before its NATS server, and one without a bridge. */
@@ -19,9 +22,14 @@ class NatsReadinessTest {
 
   @Test
   void requiredNatsKeepsReadyDownUntilTheServerComesThenEverythingWorks() {
-    int port = NatsServer.freePort();
-    try (TestHub hub = TestHub.start(NatsServer.hubFlagsFor("nats://127.0.0.1:" + port, "nats.required", "true",
-        "nats.maxWaitMs", "300", "nats.connectTimeoutMs", "500"));
+    // A stream that records hub.events.> from the server's first moment, whoever connects first: made on a
+    // server that is then killed, so the hub starts with no NATS there.
+    NatsServer nats = NatsServer.startJetStream();
+    Connection service = nats.connect();
+    JetStreams.create(service, "EARLY", "hub.events.>");
+    nats.kill();
+    try (nats; TestHub hub = TestHub.start(nats.hubFlags("nats.required", "true", "nats.maxWaitMs", "300",
+        "nats.connectTimeoutMs", "500"));
         WsClient ann = hub.connect("user=ann")) {
       HttpResponse<String> down = hub.get("/ready");
       assertEquals(503, down.statusCode(), down.body());
@@ -36,12 +44,12 @@ class NatsReadinessTest {
       ann.join("early");
       ann.request("type", "publish", "room", "early", "event", "before-nats", "id", "early-1");
 
-      try (NatsServer nats = NatsServer.start(port, false)) {
-        NatsMessages events = NatsMessages.subscribe(nats.connect(), "hub.events.>");
-        Eventually.until("/ready up once NATS is there", () -> hub.get("/ready").statusCode(), s -> s == 200);
-        assertEquals("early-1", events.await(1).get(0).getHeaders().getFirst("Nats-Msg-Id"),
-            "what was accepted before the first connection was held and sent");
-      }
+      nats.restart();
+      Eventually.until("/ready up once NATS is there", () -> hub.get("/ready").statusCode(), s -> s == 200);
+      List<MessageInfo> stored = Eventually.until("the held event stored", () -> JetStreams.messages(service,
+          "EARLY"), messages -> !messages.isEmpty());
+      assertEquals("early-1", stored.get(0).getHeaders().getFirst("Nats-Msg-Id"),
+          "what was accepted before the first connection was held and sent");
     }
   }
 

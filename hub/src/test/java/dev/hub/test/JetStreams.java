@@ -31,8 +31,11 @@ public final class JetStreams {
     }
   }
 
-  /** Every message the stream holds, in stream order. */
+  /** Every message the stream holds, in stream order; none while the server cannot say (reconnecting). */
   public static List<MessageInfo> messages(Connection connection, String name) {
+    if (connection.getStatus() != Connection.Status.CONNECTED) {
+      return List.of();
+    }
     try {
       JetStreamManagement jsm = connection.jetStreamManagement();
       StreamState state = jsm.getStreamInfo(name).getStreamState();

@@ -163,19 +163,22 @@ public final class NatsBridge extends VerticleBase {
     return new Readiness(config.required() ? "DOWN" : "DEGRADED", reason, status);
   }
 
-  private NodeInfo.Nats status() {
+  /** The link's state as {@code /api/nodes} shows it. */
+  public NodeInfo.Nats status() {
     return new NodeInfo.Nats(link.state().wire(), link.server(), buffer.pendingBytes());
   }
 
-  /** Writes the link's state into this node's presence entry when it changed; never once the node drains. */
+  /**
+   * Writes the link's state into this node's presence entry when it changed; never once the node drains (the
+   * entry is being removed).
+   */
   private void reportStatus() {
     NodeInfo.Nats status = status();
     if (node.draining() || status.equals(lastStatus)) {
       return;
     }
     lastStatus = status;
-    node.presence().registerNode(new NodeInfo(self.node(), self.address(), self.connections(), self.since(), status))
-        .onFailure(e -> lastStatus = null);
+    node.presence().registerNode(self.withNats(status)).onFailure(e -> lastStatus = null);
   }
 
   private ErrorListener errorListener() {

@@ -17,6 +17,11 @@ public record NodeInfo(String node, String address, int connections, long since,
     this(node, address, connections, since, null);
   }
 
+  /** The same node with its NATS link's state. */
+  public NodeInfo withNats(Nats state) {
+    return new NodeInfo(node, address, connections, since, state);
+  }
+
   /** The same node with another connection count. */
   public NodeInfo withConnections(int count) {
     return new NodeInfo(node, address, count, since, nats);

@@ -1,8 +1,6 @@
 package dev.hub.nats;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.hub.protocol.Json;
@@ -23,8 +21,6 @@ record InboundPayload(String event, JsonNode data, String id) {
   static final String RAW_EVENT = "message";
 
   private static final Set<String> ENVELOPE_FIELDS = Set.of("event", "data", "id");
-  private static final ObjectReader STRICT = Json.MAPPER.reader()
-      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   static InboundPayload decode(byte[] payload) {
     JsonNode root = json(payload);
@@ -39,7 +35,8 @@ record InboundPayload(String event, JsonNode data, String id) {
   /** The bytes as JSON where they are one JSON value, else as a JSON string of their UTF-8 text. */
   static JsonNode json(byte[] payload) {
     try {
-      JsonNode root = STRICT.readTree(payload);
+      // The shared mapper reads exactly one value: "42 and more" is text, not 42.
+      JsonNode root = Json.MAPPER.readTree(payload);
       if (root != null && !root.isMissingNode()) {
         return root;
       }

@@ -4,8 +4,10 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.hub.cluster.ClusterNodes;
+import dev.hub.cluster.HazelcastDedup;
 import dev.hub.cluster.HazelcastPresenceStore;
 import dev.hub.config.ClusterConfig;
+import dev.hub.config.HubConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -27,8 +29,9 @@ final class ClusterBootstrap {
   private ClusterBootstrap() {
   }
 
-  static Future<Clustered> start(ClusterConfig cluster, String node, VertxOptions options) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster, node));
+  static Future<Clustered> start(HubConfig config, String node, VertxOptions options) {
+    ClusterConfig cluster = config.cluster();
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config, node));
     options.setEventBusOptions(new EventBusOptions()
         .setHost(cluster.host())
         .setPort(0)
@@ -38,7 +41,8 @@ final class ClusterBootstrap {
   }
 
   /** The Hazelcast configuration of a member: Vert.x's own structures, ours, and TCP/IP discovery. */
-  static Config hazelcastConfig(ClusterConfig cluster, String node) {
+  static Config hazelcastConfig(HubConfig hub, String node) {
+    ClusterConfig cluster = hub.cluster();
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.logging.type", "slf4j");
@@ -65,6 +69,7 @@ final class ClusterBootstrap {
     join.getTcpIpConfig().setEnabled(true).setMembers(members);
     ClusterNodes.name(config, node);
     HazelcastPresenceStore.configure(config);
+    HazelcastDedup.configure(config, hub.dedup());
     return config;
   }
 }

@@ -2,6 +2,7 @@ package dev.hub.app;
 
 import dev.hub.auth.TokenVerifier;
 import dev.hub.cluster.ClusterRoomBroker;
+import dev.hub.cluster.HazelcastDedup;
 import dev.hub.cluster.HazelcastPresenceStore;
 import dev.hub.cluster.NodeFailureCleanup;
 import dev.hub.config.HubConfig;
@@ -9,9 +10,11 @@ import dev.hub.gateway.GatewayVerticle;
 import dev.hub.nats.NatsBridge;
 import dev.hub.node.HubNode;
 import dev.hub.node.Readiness;
+import dev.hub.node.SharedState;
 import dev.hub.presence.LocalPresenceStore;
 import dev.hub.presence.NodeInfo;
 import dev.hub.presence.PresenceVerticle;
+import dev.hub.room.LocalDedup;
 import dev.hub.room.LocalRoomBroker;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -66,16 +69,19 @@ public final class Hub {
         ? new TokenVerifier(vertx, config.auth(), publicKey) : null;
     if (!config.cluster().enabled()) {
       Vertx vertx = Vertx.vertx(options);
-      HubNode node = new HubNode(config, name, new LocalPresenceStore(), new LocalRoomBroker(), verifier.apply(vertx));
+      SharedState inMemory = new SharedState(new LocalPresenceStore(), new LocalRoomBroker(),
+          new LocalDedup(config.dedup()));
+      HubNode node = new HubNode(config, name, inMemory, verifier.apply(vertx));
       node.readinessCheck("cluster", () -> Readiness.DISABLED);
       return deploy(vertx, node, port, eventLoops, new ArrayList<>());
     }
-    return ClusterBootstrap.start(config.cluster(), name, options).compose(clustered -> {
+    return ClusterBootstrap.start(config, name, options).compose(clustered -> {
       Vertx vertx = clustered.vertx();
       var hazelcast = clustered.manager().getHazelcastInstance();
       HazelcastPresenceStore presence = new HazelcastPresenceStore(vertx, hazelcast);
       ClusterRoomBroker broker = new ClusterRoomBroker(vertx, hazelcast, name, config.cluster().failureDetectionMs());
-      HubNode node = new HubNode(config, name, presence, broker, verifier.apply(vertx));
+      SharedState shared = new SharedState(presence, broker, new HazelcastDedup(vertx, hazelcast, config.dedup()));
+      HubNode node = new HubNode(config, name, shared, verifier.apply(vertx));
       node.readinessCheck("cluster", () -> hazelcast.getLifecycleService().isRunning()
           ? Readiness.UP : Readiness.down("not a member of the cluster"));
       NodeFailureCleanup cleanup = new NodeFailureCleanup(hazelcast, presence, node.announcer());

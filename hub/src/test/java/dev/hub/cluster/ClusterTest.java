@@ -143,6 +143,28 @@ class ClusterTest {
   }
 
   @Test
+  void aRetryThroughAnotherNodeIsRecognisedAsARepeat() {
+    try (WsClient watcher = cluster.node(2).connect()) {
+      watcher.join("retry");
+      try (WsClient first = cluster.node(0).connect("user=retrier")) {
+        first.join("retry");
+        assertEquals("once", first.request("type", "publish", "room", "retry", "event", "e", "id", "once",
+            "data", 1).get("id").asText());
+      }
+      // The client lost its connection and retries the same publish through another node.
+      try (WsClient retry = cluster.node(1).connect("user=retrier")) {
+        retry.join("retry");
+        JsonNode ack = retry.request("type", "publish", "room", "retry", "event", "e", "id", "once", "data", 2);
+        assertEquals("once", ack.get("id").asText(), "acknowledged again with the same id");
+        retry.request("type", "publish", "room", "retry", "event", "e", "id", "next", "data", 3);
+      }
+      List<JsonNode> events = watcher.events("retry", 2);
+      assertEquals(1, events.get(0).get("data").asInt());
+      assertEquals(3, events.get(1).get("data").asInt(), "the retry was not delivered a second time");
+    }
+  }
+
+  @Test
   void anHttpPublishOnAnyNodeReachesMembersOnAllNodes() {
     try (WsClient a = cluster.node(0).connect(); WsClient c = cluster.node(2).connect()) {
       a.join("from-http");

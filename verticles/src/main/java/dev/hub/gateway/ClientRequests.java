@@ -127,11 +127,9 @@ final class ClientRequests {
       }
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow publishing to " + publish.room());
     }
-    RoomPublisher.Result result = node.publisher().publish(publish.room(), publish.event(), publish.data(),
-        publish.id(), session.user(), session.user(), session.id(), publish.echo() ? null : session.id(),
-        RoomPublisher.Source.WEBSOCKET);
-    reply(session, new ServerFrame.Ack(publish.ref(), null, null, result.id(), null));
-    return Future.succeededFuture();
+    return node.publisher().publish(publish.room(), publish.event(), publish.data(), publish.id(), session.user(),
+            session.user(), session.id(), publish.echo() ? null : session.id(), RoomPublisher.Source.WEBSOCKET)
+        .map(result -> reply(session, new ServerFrame.Ack(publish.ref(), null, null, result.id(), null)));
   }
 
   /** Sent in the session's order; the reply comes whenever it comes, holding up none of its later requests. */

@@ -22,7 +22,6 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,20 +190,21 @@ public final class ApiRoutes {
       HttpReplies.error(ctx, e.code(), e.getMessage());
       return;
     }
-    RoomPublisher.Result result = node.publisher().publish(room, event.event(), event.data(), event.id(),
-        ctx.get(ApiAccess.CALLER, API_IDENTITY), null, null, null, RoomPublisher.Source.HTTP);
-    HttpReplies.json(ctx, 202, new Published(result.id()));
+    answer(ctx, 202, node.publisher().publish(room, event.event(), event.data(), event.id(),
+        ctx.get(ApiAccess.CALLER, API_IDENTITY), null, null, null, RoomPublisher.Source.HTTP)
+        .map(result -> new Published(result.id())));
   }
 
-  private <T> void answer(RoutingContext ctx, Future<T> result) {
-    answer(ctx, result, Function.identity());
+  private void answer(RoutingContext ctx, Future<?> result) {
+    answer(ctx, 200, result);
   }
 
-  private <T> void answer(RoutingContext ctx, Future<T> result, Function<T, ?> body) {
-    result.onSuccess(value -> HttpReplies.json(ctx, 200, body.apply(value)))
+  /** The body when it comes; 503 when the cluster's state cannot be reached. */
+  private void answer(RoutingContext ctx, int status, Future<?> result) {
+    result.onSuccess(body -> HttpReplies.json(ctx, status, body))
         .onFailure(e -> {
           LOG.warn("HTTP {} failed", ctx.request().path(), e);
-          HttpReplies.error(ctx, ErrorCode.UNAVAILABLE, "presence is not reachable right now");
+          HttpReplies.error(ctx, ErrorCode.UNAVAILABLE, "the cluster is not reachable right now; try again");
         });
   }
 }

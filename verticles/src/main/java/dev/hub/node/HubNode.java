@@ -9,7 +9,7 @@ import dev.hub.presence.PresenceAnnouncer;
 import dev.hub.presence.PresenceListener;
 import dev.hub.presence.PresenceStore;
 import dev.hub.room.EventIds;
-import dev.hub.room.PublishDedup;
+import dev.hub.room.LocalDedup;
 import dev.hub.room.PublishListener;
 import dev.hub.room.RoomBroker;
 import dev.hub.room.RoomPublisher;
@@ -53,15 +53,16 @@ public final class HubNode {
   /**
    * @param verifier checks clients' tokens; {@code null} with auth off
    */
-  public HubNode(HubConfig config, String name, PresenceStore presence, RoomBroker broker, TokenVerifier verifier) {
+  public HubNode(HubConfig config, String name, SharedState shared, TokenVerifier verifier) {
     this.config = config;
     this.name = name;
     this.tag = randomTag();
-    this.presence = presence;
-    this.broker = broker;
+    this.presence = shared.presence();
+    this.broker = shared.broker();
     this.metrics = new HubMetrics(broker::localRooms);
     // The listeners are read at each call, so a bridge attached after start hears everything from then on.
-    this.publisher = new RoomPublisher(broker, new EventIds(tag), new PublishDedup(config.dedup()), metrics,
+    this.publisher = new RoomPublisher(broker, new EventIds(tag), shared.dedup(), new LocalDedup(config.dedup()),
+        metrics,
         event -> publishListener.accepted(event));
     this.announcer = new PresenceAnnouncer(broker, config.presence().diffMaxMembers(),
         change -> presenceListener.changed(change));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.protocol.Json;
 import dev.hub.protocol.ServerFrame;
+import io.vertx.core.Future;
 
 /** The one way an event enters a room, whoever sends it: a WebSocket client, the HTTP API or NATS. */
 public final class RoomPublisher {
@@ -24,18 +25,22 @@ public final class RoomPublisher {
 
   private final RoomBroker broker;
   private final EventIds ids;
-  private final PublishDedup dedup;
+  private final DedupStore dedup;
+  private final LocalDedup natsDedup;
   private final HubMetrics metrics;
   private final PublishListener listener;
 
   /**
+   * @param dedup ids of client and HTTP publishes, shared by the cluster
+   * @param natsDedup ids of NATS events, which each node receives and deduplicates for itself
    * @param listener told of every accepted WebSocket publish
    */
-  public RoomPublisher(RoomBroker broker, EventIds ids, PublishDedup dedup, HubMetrics metrics,
+  public RoomPublisher(RoomBroker broker, EventIds ids, DedupStore dedup, LocalDedup natsDedup, HubMetrics metrics,
       PublishListener listener) {
     this.broker = broker;
     this.ids = ids;
     this.dedup = dedup;
+    this.natsDedup = natsDedup;
     this.metrics = metrics;
     this.listener = listener;
   }
@@ -48,12 +53,23 @@ public final class RoomPublisher {
    * @param session the publishing session, or {@code null} for HTTP
    * @param excludeSession a session that must not get it ({@code echo:false}), or {@code null}
    */
-  public Result publish(String room, String event, JsonNode data, String clientId, String identity, String from,
-      String session, String excludeSession, Source source) {
-    String id = firstTimeId(identity, clientId);
-    if (id == null) {
-      return new Result(clientId, true);
+  public Future<Result> publish(String room, String event, JsonNode data, String clientId, String identity,
+      String from, String session, String excludeSession, Source source) {
+    if (clientId == null) {
+      return Future.succeededFuture(deliver(room, event, data, ids.next(), identity, from, session, excludeSession,
+          source));
     }
+    return dedup.firstTime(identity, clientId).map(first -> {
+      if (!first) {
+        metrics.duplicatePublish();
+        return new Result(clientId, true);
+      }
+      return deliver(room, event, data, clientId, identity, from, session, excludeSession, source);
+    });
+  }
+
+  private Result deliver(String room, String event, JsonNode data, String id, String identity, String from,
+      String session, String excludeSession, Source source) {
     long ts = System.currentTimeMillis();
     String frame = Json.encode(new ServerFrame.Event(room, event, data, id, ts, from, null));
     broker.publish(new Broadcast(room, event, frame, excludeSession));
@@ -69,22 +85,15 @@ public final class RoomPublisher {
    * out to NATS. No {@code from}; a given id is deduplicated under {@link #NATS_IDENTITY}.
    */
   public Result publishFromNats(String room, String event, JsonNode data, String clientId) {
-    String id = firstTimeId(NATS_IDENTITY, clientId);
-    if (id == null) {
+    if (clientId != null && !natsDedup.firstTimeNow(NATS_IDENTITY, clientId)) {
+      metrics.duplicatePublish();
       return new Result(clientId, true);
     }
+    String id = clientId != null ? clientId : ids.next();
     String frame = Json.encode(new ServerFrame.Event(room, event, data, id, System.currentTimeMillis(), null, null));
     broker.publishLocal(new Broadcast(room, event, frame, null));
     metrics.published(Source.NATS);
     return new Result(id, false);
   }
 
-  /** The event's id, or {@code null} for a repeat of a client id within the dedup window. */
-  private String firstTimeId(String identity, String clientId) {
-    if (clientId != null && !dedup.firstTime(identity, clientId)) {
-      metrics.duplicatePublish();
-      return null;
-    }
-    return clientId != null ? clientId : ids.next();
-  }
 }

@@ -30,7 +30,7 @@ final class HubNodes implements AutoCloseable {
       nodes.httpPorts.add(freePort());
     }
     String members = memberPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-    try {
+    return nodes.startedOrClosed(() -> {
       for (int i = 0; i < count; i++) {
         nodes.launch(jar, nodes.httpPorts.get(i), "bench-" + (i + 1), java.util.Map.of(
             "HUB_CLUSTER_ENABLED", "true",
@@ -41,31 +41,36 @@ final class HubNodes implements AutoCloseable {
       for (int port : nodes.httpPorts) {
         awaitNodes(port, count, 120_000);
       }
-    } catch (IOException e) {
-      nodes.close();
-      throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
-      nodes.close();
-      throw e;
-    }
-    return nodes;
+    });
   }
 
   /** Starts one node, not clustered, with extra environment variables. */
   static HubNodes startSingle(String jar, java.util.Map<String, String> env) {
     HubNodes nodes = new HubNodes();
     nodes.httpPorts.add(freePort());
-    try {
+    return nodes.startedOrClosed(() -> {
       nodes.launch(jar, nodes.httpPorts.get(0), "bench-single", env);
       await(nodes.httpPorts.get(0), "/health", body -> body.contains("UP"), 60_000);
+    });
+  }
+
+  /** What starting takes; may fail with I/O. */
+  private interface StartSteps {
+    void run() throws IOException;
+  }
+
+  /** These nodes once {@code steps} succeeded; on any failure every process started so far is stopped. */
+  private HubNodes startedOrClosed(StartSteps steps) {
+    try {
+      steps.run();
+      return this;
     } catch (IOException e) {
-      nodes.close();
+      close();
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      nodes.close();
+      close();
       throw e;
     }
-    return nodes;
   }
 
   /** Starts {@code java -jar JAR --port PORT --node NAME} with exactly the given {@code HUB_*} variables. */

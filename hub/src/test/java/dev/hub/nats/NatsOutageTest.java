@@ -58,8 +58,11 @@ class NatsOutageTest {
 
         Eventually.until("the bridge reconnected and sent everything", 30_000, () -> link(hub),
             link -> "connected".equals(link.path("state").asText()) && link.path("pendingBytes").asLong() == 0);
-        List<String> stored = JetStreams.messages(service, "OUTAGE").stream()
-            .map(MessageInfo::getHeaders).map(h -> h.getFirst("Nats-Msg-Id")).toList();
+        // The test's own connection went through the outage too: read once it is back and the stream caught up.
+        List<String> stored = Eventually.until("the stream read back after the service reconnected", 30_000,
+            () -> JetStreams.messages(service, "OUTAGE").stream()
+                .map(MessageInfo::getHeaders).map(h -> h.getFirst("Nats-Msg-Id")).toList(),
+            ids -> ids.size() >= acked.size());
         assertEquals(acked, stored, "every acknowledged event once, in order");
         List<MessageInfo> messages = JetStreams.messages(service, "OUTAGE");
         for (int i = 0; i < TOTAL; i++) {

@@ -53,6 +53,18 @@ final class LatencyClient {
         .compose(v -> joined.future());
   }
 
+  /**
+   * Connects without joining anything, for a server that sends every frame to everyone (the bare baseline);
+   * completes once connected.
+   */
+  static Future<LatencyClient> connect(WebSocketClient client, int port, Recorder latencies) {
+    ClientWebSocket socket = client.webSocket();
+    LatencyClient subscriber = new LatencyClient(socket, latencies);
+    socket.textMessageHandler(subscriber::record);
+    return socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+        .map(v -> subscriber);
+  }
+
   private void record(String text) {
     long now = System.nanoTime();
     for (int at = text.indexOf(STAMP); at >= 0; at = text.indexOf(STAMP, at + 1)) {

@@ -59,13 +59,18 @@ final class LatencyReport {
   }
 
   void write(Path file) {
+    writeRows(file, rows);
+  }
+
+  /** Writes the settings, the machine and the given rows (any records) as JSON. */
+  void writeRows(Path file, List<?> rowsToWrite) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("scenario", scenario);
     json.put("settings", settings);
     json.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
         "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
         "java", System.getProperty("java.version")));
-    json.put("rows", rows);
+    json.put("rows", rowsToWrite);
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);

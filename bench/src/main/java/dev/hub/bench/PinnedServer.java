@@ -1,0 +1,132 @@
+package dev.hub.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server under test as a process pinned to one CPU with {@code taskset}, so that the load generator on the
+ * other CPU does not compete with it; reports its CPU time and resident memory from {@code /proc}.
+ */
+final class PinnedServer implements AutoCloseable {
+  private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+  private final String name;
+  private final Process process;
+  private final int port;
+
+  private PinnedServer(String name, Process process, int port) {
+    this.name = name;
+    this.process = process;
+    this.port = port;
+  }
+
+  /** Starts {@code command} (with {@code PORT} replaced by a free port) on {@code cpu}; waits until it listens. */
+  static PinnedServer start(String name, int cpu, List<String> command, Map<String, String> env) {
+    int port = freePort();
+    List<String> pinned = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
+    command.forEach(part -> pinned.add(part.replace("PORT", Integer.toString(port))));
+    try {
+      ProcessBuilder builder = new ProcessBuilder(pinned).redirectErrorStream(true)
+          .redirectOutput(File.createTempFile("bench-" + name + "-", ".log"));
+      builder.environment().keySet().removeIf(variable -> variable.startsWith("HUB_"));
+      builder.environment().putAll(env);
+      PinnedServer server = new PinnedServer(name, builder.start(), port);
+      server.awaitListening(60_000);
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** User plus system CPU time so far, in milliseconds (of the JVM behind taskset). */
+  long cpuMillis() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(javaPid()), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS_PER_SECOND;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Resident memory, in MiB. */
+  double rssMib() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(javaPid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+        }
+      }
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** taskset execs the command, so the process is the JVM itself. */
+  private long javaPid() {
+    return process.pid();
+  }
+
+  private void awaitListening(long boundMs) {
+    long deadline = System.currentTimeMillis() + boundMs;
+    while (System.currentTimeMillis() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue());
+      }
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException notYet) {
+        pause(100);
+      }
+    }
+    throw new IllegalStateException(name + " did not listen on " + port + " within " + boundMs + " ms");
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

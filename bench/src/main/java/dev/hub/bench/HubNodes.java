@@ -3,7 +3,6 @@ package dev.hub.bench;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** Hub nodes started as processes of the built jar, clustered on loopback, for one benchmark run. */
@@ -26,8 +24,8 @@ final class HubNodes implements AutoCloseable {
     String cluster = "bench-" + UUID.randomUUID();
     List<Integer> memberPorts = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      memberPorts.add(freePort());
-      nodes.httpPorts.add(freePort());
+      memberPorts.add(Processes.freePort());
+      nodes.httpPorts.add(Processes.freePort());
     }
     String members = memberPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     return nodes.startedOrClosed(() -> {
@@ -47,7 +45,7 @@ final class HubNodes implements AutoCloseable {
   /** Starts one node, not clustered, with extra environment variables. */
   static HubNodes startSingle(String jar, java.util.Map<String, String> env) {
     HubNodes nodes = new HubNodes();
-    nodes.httpPorts.add(freePort());
+    nodes.httpPorts.add(Processes.freePort());
     return nodes.startedOrClosed(() -> {
       nodes.launch(jar, nodes.httpPorts.get(0), "bench-single", env);
       await(nodes.httpPorts.get(0), "/health", body -> body.contains("UP"), 60_000);
@@ -135,25 +133,9 @@ final class HubNodes implements AutoCloseable {
     return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Override
   public void close() {
     processes.forEach(Process::destroy);
-    for (Process process : processes) {
-      try {
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    processes.forEach(process -> Processes.stop(process, 15));
   }
 }

@@ -4,9 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.concurrent.TimeUnit;
 
 /** A nats-server process on a free loopback port for one benchmark run, found as the tests find it. */
 final class NatsServerProcess implements AutoCloseable {
@@ -19,7 +17,7 @@ final class NatsServerProcess implements AutoCloseable {
   }
 
   static NatsServerProcess start(String binary) {
-    int port = freePort();
+    int port = Processes.freePort();
     try {
       Process process = new ProcessBuilder(binary != null ? binary : find(), "-a", "127.0.0.1", "-p",
           Integer.toString(port)).redirectErrorStream(true)
@@ -77,28 +75,8 @@ final class NatsServerProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    while (true) {
-      try (ServerSocket socket = new ServerSocket()) {
-        socket.bind(new InetSocketAddress("127.0.0.1", 0));
-        if (socket.getLocalPort() != 4222) {
-          return socket.getLocalPort();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
-
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Processes.stop(process, 5);
   }
 }

@@ -4,14 +4,12 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A server under test as a process pinned to one CPU with {@code taskset}, so that the load generator on the
@@ -32,7 +30,7 @@ final class PinnedServer implements AutoCloseable {
 
   /** Starts {@code command} (with {@code PORT} replaced by a free port) on {@code cpu}; waits until it listens. */
   static PinnedServer start(String name, int cpu, List<String> command, Map<String, String> env) {
-    int port = freePort();
+    int port = Processes.freePort();
     List<String> pinned = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
     command.forEach(part -> pinned.add(part.replace("PORT", Integer.toString(port))));
     try {
@@ -110,23 +108,8 @@ final class PinnedServer implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Processes.stop(process, 15);
   }
 }

@@ -446,6 +446,8 @@ class HttpApiTest {
         ann.sendText("{not json");
         ann.await("error");
         json(own.post("/api/rooms/m-room/events", "{\"event\":\"logs:line\"}"), 202);
+        assertEquals(404, own.get("/api/nowhere").statusCode());
+        assertEquals(400, own.get("/api/rooms/bad..room/presence").statusCode());
         assertEquals(List.of("chat", "logs:line"),
             ann.events("m-room", 2).stream().map(event -> event.get("event").asText()).toList());
 
@@ -458,6 +460,8 @@ class HttpApiTest {
         assertTrue(during.get("hub_frames_out_total") >= before.get("hub_frames_out_total") + 4, during::toString);
         assertTrue(during.get("hub_batches_total") >= before.get("hub_batches_total") + 1, during::toString);
         assertDelta(before, during, "hub_errors_total{code=\"bad_json\"}", 1);
+        assertDelta(before, during, "hub_errors_total{code=\"not_found\"}", 1);
+        assertDelta(before, during, "hub_errors_total{code=\"invalid_room\"}", 1);
         assertDelta(before, during, "hub_events_published_total{source=\"websocket\"}", 1);
         assertDelta(before, during, "hub_events_published_total{source=\"http\"}", 1);
       }

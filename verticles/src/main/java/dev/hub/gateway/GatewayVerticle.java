@@ -38,8 +38,9 @@ public final class GatewayVerticle extends VerticleBase {
     heartbeat.start();
 
     Router router = Router.router(vertx);
-    router.get("/ws").handler(new WebSocketEndpoint(node, sessions, requests)::upgrade);
+    // The API's routes first: its error counting and CORS must see the upgrades too.
     new ApiRoutes(node).mount(router);
+    router.get("/ws").handler(new WebSocketEndpoint(node, sessions, requests)::upgrade);
 
     HttpServerOptions options = new HttpServerOptions()
         .setMaxWebSocketFrameSize(decoderFrameLimit(node.config().limits().maxFrameBytes()))

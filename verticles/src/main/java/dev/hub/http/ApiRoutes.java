@@ -68,6 +68,16 @@ public final class ApiRoutes {
   }
 
   public void mount(Router router) {
+    // Every HTTP error answer, the refused upgrades on /ws included, counts in hub_errors_total by its code.
+    router.route().handler(ctx -> {
+      ctx.addEndHandler(v -> {
+        ErrorCode code = ctx.get(HttpReplies.ERROR_CODE);
+        if (code != null) {
+          node.metrics().error(code);
+        }
+      });
+      ctx.next();
+    });
     if (node.origins().restricts()) {
       router.route().handler(CorsHandler.create()
           .addOrigins(List.copyOf(node.origins().origins()))

@@ -7,6 +7,9 @@ import io.vertx.ext.web.RoutingContext;
 /** JSON answers of the HTTP API, errors shaped as PROTOCOL.md section 7 says. */
 public final class HttpReplies {
 
+  /** Where an error answer leaves its code on the routing context, for the metrics (see {@link ApiRoutes}). */
+  public static final String ERROR_CODE = "hub.errorCode";
+
   /** {@code {"error":"CODE","message":"..."}}. */
   public record ErrorBody(String error, String message) {
   }
@@ -30,6 +33,7 @@ public final class HttpReplies {
     if (ctx.response().ended()) {
       return;
     }
+    ctx.put(ERROR_CODE, code);
     json(ctx, status, new ErrorBody(code.wire(), message));
   }
 }

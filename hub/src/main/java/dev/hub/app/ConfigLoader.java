@@ -33,7 +33,10 @@ public final class ConfigLoader {
   public static final String ENV_PREFIX = "HUB_";
 
   private static final ObjectMapper YAML = new YAMLMapper();
+  // The configuration's keys are the records' components; disabling is-getters keeps a helper such as
+  // HttpConfig.isLoopback() from becoming a key.
   private static final ObjectMapper BINDER = JsonMapper.builder()
+      .disable(com.fasterxml.jackson.databind.MapperFeature.AUTO_DETECT_IS_GETTERS)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -47,12 +50,12 @@ public final class ConfigLoader {
    * @param flags values from the command line by dotted key, e.g. {@code http.port}
    */
   public HubConfig load(Path file, Map<String, String> env, Map<String, String> flags) {
-    ObjectNode tree = BINDER.valueToTree(HubConfig.defaults());
+    ObjectNode tree = defaultsTree();
     if (file != null) {
       merge(tree, readFile(file), "", file.toString());
     }
     Map<String, String> keysByEnvName = new LinkedHashMap<>();
-    leafKeys(tree, "").forEach(key -> keysByEnvName.put(envName(key), key));
+    leafKeys(tree).forEach(key -> keysByEnvName.put(envName(key), key));
     env.entrySet().stream()
         .filter(e -> e.getKey().startsWith(ENV_PREFIX))
         .sorted(Map.Entry.comparingByKey())
@@ -123,6 +126,16 @@ public final class ConfigLoader {
         base.set(field.getKey(), field.getValue());
       }
     }
+  }
+
+  /** The embedded defaults as the tree every other layer is merged into; its leaves are all the keys there are. */
+  static ObjectNode defaultsTree() {
+    return BINDER.valueToTree(HubConfig.defaults());
+  }
+
+  /** The dotted keys of a configuration tree, e.g. {@code http.port}; a section is not a key. */
+  static List<String> leafKeys(JsonNode node) {
+    return leafKeys(node, "");
   }
 
   private static List<String> leafKeys(JsonNode node, String prefix) {

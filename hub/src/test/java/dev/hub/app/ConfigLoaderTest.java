@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.hub.config.BatchConfig;
 import dev.hub.config.HeartbeatConfig;
@@ -43,9 +42,10 @@ class ConfigLoaderTest {
     assertTrue(Files.isRegularFile(SHIPPED_YAML), () -> "no " + SHIPPED_YAML.toAbsolutePath());
     assertEquals(HubConfig.defaults(), load(SHIPPED_YAML, Map.of(), Map.of()));
 
-    JsonNode inCode = JsonMapper.builder().build().valueToTree(HubConfig.defaults());
+    JsonNode inCode = ConfigLoader.defaultsTree();
     JsonNode inFile = new YAMLMapper().readTree(SHIPPED_YAML.toFile());
-    assertEquals(leafKeys(inCode, ""), leafKeys(inFile, ""), "config/hub.yaml documents every key, no more");
+    assertEquals(new TreeSet<>(ConfigLoader.leafKeys(inCode)), new TreeSet<>(ConfigLoader.leafKeys(inFile)),
+        "config/hub.yaml documents every key, no more");
   }
 
   @Test
@@ -135,7 +135,7 @@ class ConfigLoaderTest {
     // Every key set through its variable to the value config/hub.yaml gives it: all apply, none is unknown.
     JsonNode shipped = new YAMLMapper().readTree(SHIPPED_YAML.toFile());
     Map<String, String> env = new HashMap<>();
-    for (String key : leafKeys(shipped, "")) {
+    for (String key : ConfigLoader.leafKeys(shipped)) {
       JsonNode value = shipped.at("/" + key.replace('.', '/'));
       if (value.isArray()) {
         List<String> items = new ArrayList<>();
@@ -296,15 +296,4 @@ class ConfigLoaderTest {
     assertTrue(whole.matcher(message).find(), () -> "'" + message + "' does not name " + key);
   }
 
-  private static TreeSet<String> leafKeys(JsonNode node, String prefix) {
-    TreeSet<String> keys = new TreeSet<>();
-    node.fields().forEachRemaining(field -> {
-      if (field.getValue().isObject()) {
-        keys.addAll(leafKeys(field.getValue(), prefix + field.getKey() + "."));
-      } else {
-        keys.add(prefix + field.getKey());
-      }
-    });
-    return keys;
-  }
 }

@@ -1,6 +1,5 @@
 package dev.hub.config;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 
 /**
@@ -23,7 +22,6 @@ public record HttpConfig(String host, int port, List<String> allowedOrigins) {
   }
 
   /** Whether the listener is reachable only from this machine. */
-  @JsonIgnore
   public boolean isLoopback() {
     return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
   }

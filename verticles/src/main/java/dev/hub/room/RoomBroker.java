@@ -11,7 +11,8 @@ public interface RoomBroker {
   /**
    * Starts delivering the room's broadcasts to {@code receiver}.
    *
-   * @return completes once every publish made afterwards, on any node, reaches the receiver
+   * @return completes once every publish made afterwards, on any node, reaches the receiver; it may complete on
+   *     any thread and may be shared by several receivers, so a caller hops back onto its own event loop
    */
   Future<Void> subscribe(String room, RoomReceiver receiver);
 

@@ -44,6 +44,7 @@ class AbuseLimitsTest {
       HttpResponse<String> foreign = hub.send(HttpRequest.newBuilder(hub.uri("/api/presence"))
           .header("Origin", "https://evil.example.com").GET());
       assertEquals(403, foreign.statusCode());
+      assertEquals("forbidden", Frames.parse(foreign.body()).get("error").asText(), foreign::body);
       assertNull(foreign.headers().firstValue("access-control-allow-origin").orElse(null));
     }
   }

@@ -104,6 +104,9 @@ public final class ApiRoutes {
         .onSuccess(count -> HttpReplies.json(ctx, 202, new Replayed(count)))
         .onFailure(e -> failed(ctx, e)));
 
+    // CorsHandler fails a request from an origin outside http.allowedOrigins with 403: answer it as JSON
+    // rather than let the router log it, at a visitor's whim, as an unhandled error.
+    router.errorHandler(403, ctx -> HttpReplies.error(ctx, ErrorCode.FORBIDDEN, "origin not allowed"));
     router.errorHandler(404, ctx -> HttpReplies.error(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.errorHandler(405, ctx -> HttpReplies.error(ctx, ErrorCode.METHOD_NOT_ALLOWED,
         "method " + ctx.request().method() + " is not allowed here"));

@@ -237,7 +237,7 @@ public final class WsClient implements AutoCloseable {
   public int awaitClose() {
     try {
       if (!closed.await(WAIT_MS * 3, TimeUnit.MILLISECONDS)) {
-        fail("connection not closed within " + WAIT_MS * 3 + " ms");
+        fail("connection not closed within " + WAIT_MS * 3 + " ms; frames received and not taken: " + waiting());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

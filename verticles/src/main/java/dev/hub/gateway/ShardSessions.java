@@ -4,7 +4,7 @@ import dev.hub.auth.Identity;
 import dev.hub.node.HubNode;
 import dev.hub.presence.SessionInfo;
 import dev.hub.protocol.CloseCode;
-import dev.hub.protocol.Json;
+import dev.hub.protocol.EncodedFrame;
 import dev.hub.protocol.ServerFrame;
 import dev.hub.session.BatchScheduler;
 import dev.hub.session.Session;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /** The sessions of one event loop, from welcome to the last presence cleanup. */
 final class ShardSessions {
   private static final Logger LOG = LoggerFactory.getLogger(ShardSessions.class);
-  private static final String BYE = Json.encode(new ServerFrame.Bye("shutdown", true));
+  private static final EncodedFrame BYE = EncodedFrame.of(new ServerFrame.Bye("shutdown", true));
 
   private final HubNode node;
   private final LocalRooms rooms;
@@ -46,7 +46,8 @@ final class ShardSessions {
     String id = node.newSessionId();
     SessionInfo info = new SessionInfo(id, identity.user() != null ? identity.user() : "anon-" + id, node.name(),
         System.currentTimeMillis(), identity.meta());
-    SessionOutbox outbox = new SessionOutbox(socket, node.metrics(), batches, node.config().batch().maxEvents());
+    SessionOutbox outbox = new SessionOutbox(socket, node.metrics(), batches, node.config().batch().maxEvents(),
+        GatewayVerticle.decoderFrameLimit(node.config().limits().maxFrameBytes()));
     Session session = new Session(info, socket, outbox, identity, address, node.config().limits());
     outbox.overflowHandler(() -> close(session, CloseCode.SLOW_CONSUMER, "slow consumer"));
     sessions.put(id, session);

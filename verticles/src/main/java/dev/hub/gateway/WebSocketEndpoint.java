@@ -10,6 +10,7 @@ import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.Names;
 import dev.hub.protocol.ProtocolException;
 import dev.hub.session.Session;
+import dev.hub.session.SocketWrites;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
@@ -53,6 +54,7 @@ final class WebSocketEndpoint {
     }
     identify(ctx)
         .compose(identity -> ctx.request().toWebSocket().map(socket -> {
+          SocketWrites.consolidateFlushes(ctx.request().connection());
           accept(socket, identity, address);
           return socket;
         }))
@@ -63,6 +65,7 @@ final class WebSocketEndpoint {
           } else if (e instanceof ProtocolException bad) {
             HttpReplies.error(ctx, 400, bad.code(), bad.getMessage());
           } else {
+            LOG.debug("upgrade from {} failed", address, e);
             HttpReplies.error(ctx, 400, ErrorCode.BAD_FRAME, "expected a WebSocket upgrade");
           }
         });

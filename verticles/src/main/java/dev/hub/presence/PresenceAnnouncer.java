@@ -1,6 +1,6 @@
 package dev.hub.presence;
 
-import dev.hub.protocol.Json;
+import dev.hub.protocol.EncodedFrame;
 import dev.hub.protocol.ServerFrame;
 import dev.hub.room.Broadcast;
 import dev.hub.room.RoomBroker;
@@ -40,6 +40,6 @@ public final class PresenceAnnouncer {
   }
 
   private void send(String room, ServerFrame.PresenceDiff diff, String subject) {
-    broker.publish(new Broadcast(room, null, Json.encode(diff), subject));
+    broker.publish(new Broadcast(room, null, EncodedFrame.of(diff), subject));
   }
 }

@@ -2,7 +2,7 @@ package dev.hub.room;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.metrics.HubMetrics;
-import dev.hub.protocol.Json;
+import dev.hub.protocol.EncodedFrame;
 import dev.hub.protocol.ServerFrame;
 import io.vertx.core.Future;
 
@@ -71,7 +71,7 @@ public final class RoomPublisher {
   private Result deliver(String room, String event, JsonNode data, String id, String identity, String from,
       String session, String excludeSession, Source source) {
     long ts = System.currentTimeMillis();
-    String frame = Json.encode(new ServerFrame.Event(room, event, data, id, ts, from, null));
+    EncodedFrame frame = EncodedFrame.of(new ServerFrame.Event(room, event, data, id, ts, from, null));
     broker.publish(new Broadcast(room, event, frame, excludeSession));
     metrics.published(source);
     if (source == Source.WEBSOCKET) {
@@ -90,7 +90,8 @@ public final class RoomPublisher {
       return new Result(clientId, true);
     }
     String id = clientId != null ? clientId : ids.next();
-    String frame = Json.encode(new ServerFrame.Event(room, event, data, id, System.currentTimeMillis(), null, null));
+    EncodedFrame frame = EncodedFrame.of(new ServerFrame.Event(room, event, data, id, System.currentTimeMillis(), null,
+        null));
     broker.publishLocal(new Broadcast(room, event, frame, null));
     metrics.published(Source.NATS);
     return new Result(id, false);

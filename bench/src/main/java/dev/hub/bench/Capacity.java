@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
  *
  * <p>A process holds at most its open-files limit in sockets, the server as much as the generator, so the
  * generator stays in this one process: whatever count a server can hold, this JVM can hold the other ends of.
+ * Pinned to one CPU, a server's JVM sees one processor and picks the Serial collector; both servers alike.
  */
 @Command(name = "capacity", mixinStandardHelpOptions = true,
     description = "Idle joined sessions on one node: memory per connection, connect rate, CPU; hub against bare.")
@@ -133,6 +134,7 @@ final class Capacity implements Callable<Integer> {
     settings.put("warmup", warmup);
     settings.put("holdSeconds", holdSeconds);
     settings.put("heap", heap);
+    settings.put("extrapolateTo", extrapolateTo);
     new LatencyReport("capacity", settings).writeRows(out, measured);
     return 0;
   }
@@ -145,14 +147,14 @@ final class Capacity implements Callable<Integer> {
     IntFunction<String> roomOf = hub ? i -> "room-" + (i % rooms) : i -> null;
     if (warmup > 0) {
       try (IdleSessions warming = new IdleSessions(warmup, sources)) {
-        warming.open(server.port(), warmup, roomOf, window, connectSeconds * 1000L);
+        warming.open(server.port(), roomOf, window, connectSeconds * 1000L);
       }
       Thread.sleep(SETTLE_MS);
     }
     Footprint base = Footprint.of(server);
     try (IdleSessions sessions = new IdleSessions(count, sources)) {
       long cpuBeforeConnect = server.cpuMillis();
-      IdleSessions.Outcome outcome = sessions.open(server.port(), count, roomOf, window, connectSeconds * 1000L);
+      IdleSessions.Outcome outcome = sessions.open(server.port(), roomOf, window, connectSeconds * 1000L);
       long connectCpu = server.cpuMillis() - cpuBeforeConnect;
       long cpuBeforeHold = server.cpuMillis();
       Thread.sleep(holdSeconds * 1000L);

@@ -55,7 +55,8 @@ final class IdleSessions implements AutoCloseable {
     }
   }
 
-  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+  private final int count;
+  private final Vertx vertx;
   private final List<WebSocketClient> clients = new ArrayList<>();
   private final AtomicInteger held = new AtomicInteger();
   private final AtomicInteger dropped = new AtomicInteger();
@@ -66,6 +67,8 @@ final class IdleSessions implements AutoCloseable {
     if (addresses > MAX_SOURCE_ADDRESSES) {
       throw new IllegalArgumentException(count + " connections need " + addresses + " loopback source addresses");
     }
+    this.count = count;
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     for (int i = 0; i < addresses; i++) {
       clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(count)
           .setLocalAddress("127.0.0." + (2 + i))));
@@ -77,11 +80,11 @@ final class IdleSessions implements AutoCloseable {
   }
 
   /**
-   * Opens {@code count} sessions to {@code port} on 127.0.0.1. Session {@code i} joins {@code roomOf.apply(i)},
-   * or no room when that is null (the bare server knows no rooms). Returns when every session has connected
-   * or failed, or once {@code deadlineMs} and then the grace for handshakes in flight have passed.
+   * Opens the sessions, once, to {@code port} on 127.0.0.1. Session {@code i} joins {@code roomOf.apply(i)}, or
+   * no room when that is null (the bare server knows no rooms). Returns when every session has connected or
+   * failed, or once {@code deadlineMs} and then the grace for handshakes in flight have passed.
    */
-  Outcome open(int port, int count, IntFunction<String> roomOf, int window, long deadlineMs)
+  Outcome open(int port, IntFunction<String> roomOf, int window, long deadlineMs)
       throws InterruptedException {
     Semaphore inFlight = new Semaphore(window);
     AtomicInteger connected = new AtomicInteger();

@@ -85,7 +85,7 @@ final class PresenceLatency implements Callable<Integer> {
     try (PinnedServer hub = PinnedServer.start("hub", serverCpu,
         List.of(Processes.java(), "-Xmx" + heap, "-jar", hubJar, "--port", "PORT"), env);
         IdleSessions sessions = new IdleSessions(count, sources)) {
-      IdleSessions.Outcome outcome = sessions.open(hub.port(), count, i -> ROOM, window, connectSeconds * 1000L);
+      IdleSessions.Outcome outcome = sessions.open(hub.port(), i -> ROOM, window, connectSeconds * 1000L);
       int joined = sessions.held();
       System.out.printf("%d of %d sessions joined %s over %d source addresses in %.1f s (%.0f/s); %d failed, "
           + "%d unfinished%s%n", outcome.connected(), count, ROOM, sessions.sourceAddresses(), outcome.seconds(),

@@ -67,7 +67,7 @@ final class LatencyReport {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("scenario", scenario);
     json.put("settings", settings);
-    json.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+    json.put("machine", Map.of("cores", machineCores(),
         "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"),
         "java", System.getProperty("java.version")));
     json.put("rows", rowsToWrite);
@@ -78,5 +78,18 @@ final class LatencyReport {
       throw new UncheckedIOException(e);
     }
     System.out.println("written to " + file);
+  }
+
+  /**
+   * The machine's CPUs from {@code /proc/cpuinfo}: a scenario that pins itself to one CPU makes
+   * {@code availableProcessors()} answer 1.
+   */
+  private static long machineCores() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("processor"))
+          .count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -79,8 +79,8 @@ final class PinnedServer implements AutoCloseable {
     }
   }
 
-  /** taskset execs the command, so the process is the JVM itself. */
-  private long javaPid() {
+  /** The server's JVM (taskset execs the command, so the process is the JVM itself), e.g. for jcmd. */
+  long javaPid() {
     return process.pid();
   }
 

@@ -3,9 +3,9 @@ package dev.hub.protocol;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -68,13 +68,8 @@ public final class FrameParser {
    * serve a frame that is not UTF-8; the WebSocket layer does not check text frames.
    */
   private static boolean isUtf8(byte[] bytes) {
-    try {
-      // A fresh decoder reports malformed input rather than replacing it.
-      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
-    }
+    // Netty's check is strict (RFC 3629) and walks the bytes in place, where a decoder would build every char.
+    return ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes), StandardCharsets.UTF_8);
   }
 
   private static ClientFrame parseObject(JsonNode root) {

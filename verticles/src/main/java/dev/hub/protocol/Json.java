@@ -39,4 +39,16 @@ public final class Json {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * As {@link #encode}, straight to UTF-8 bytes. An unpaired surrogate goes out escaped ({@code \\uD800}), which
+   * is valid JSON and valid UTF-8.
+   */
+  public static byte[] encodeToUtf8(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

@@ -28,6 +28,14 @@ final class HeapProbe {
    * Bytes of heap in use after two full collections: the second frees what only became unreachable through
    * the first (objects behind cleaners and weak references).
    */
+  /**
+   * Collects another JVM's heap fully, e.g. so that objects left from a benchmark's setup are tenured or gone
+   * and do not make the measured window's collections longer.
+   */
+  static void collect(long pid) {
+    jcmd(pid, "GC.run");
+  }
+
   static long usedAfterFullGc(long pid) {
     jcmd(pid, "GC.run");
     jcmd(pid, "GC.run");

@@ -70,9 +70,7 @@ final class Batching implements Callable<Integer> {
     settings.put("window", window);
     settings.put("batchMaxEvents", batchMaxEvents);
     settings.put("batchMaxDelayMs", batchMaxDelayMs);
-    settings.put("secondsPerPhase", options.seconds);
-    settings.put("payloadBytes", options.payload);
-    settings.put("sources", options.sources);
+    options.addTo(settings);
     settings.put("servers", servers);
     new LatencyReport("batching", settings).writeRows(out, phases);
     return 0;

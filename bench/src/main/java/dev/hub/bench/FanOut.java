@@ -58,9 +58,7 @@ final class FanOut implements Callable<Integer> {
     settings.put("subscribers", subscribers);
     settings.put("rates", rates);
     settings.put("window", window);
-    settings.put("secondsPerPhase", options.seconds);
-    settings.put("payloadBytes", options.payload);
-    settings.put("sources", options.sources);
+    options.addTo(settings);
     settings.put("servers", servers);
     new LatencyReport("fan-out", settings).writeRows(out, phases);
     return 0;

@@ -71,9 +71,7 @@ final class ManyRooms implements Callable<Integer> {
     settings.put("publishers", load.publishers());
     settings.put("rates", rates);
     settings.put("windowPerPublisher", window);
-    settings.put("secondsPerPhase", options.seconds);
-    settings.put("payloadBytes", options.payload);
-    settings.put("sources", options.sources);
+    options.addTo(settings);
     settings.put("servers", servers);
     new LatencyReport("many-rooms", settings).writeRows(out, phases);
     return 0;

@@ -1,5 +1,6 @@
 package dev.hub.bench;
 
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,4 +29,11 @@ final class ThroughputOptions {
 
   @Option(names = "--client-cpu", description = "CPU the generator is pinned to (default: ${DEFAULT-VALUE})")
   int clientCpu = 0;
+
+  /** Adds the settings every broadcast scenario's JSON states: phase length, payload and source addresses. */
+  void addTo(Map<String, Object> settings) {
+    settings.put("secondsPerPhase", seconds);
+    settings.put("payloadBytes", payload);
+    settings.put("sources", sources);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.hub.bench;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -10,18 +11,22 @@ import org.HdrHistogram.Recorder;
 /**
  * A subscriber that records, for every event it receives, the time from publish to receipt. The publisher
  * runs in the same JVM and stamps {@code System.nanoTime()} into the payload as {@code "t"}, so one clock
- * measures both ends.
+ * measures both ends. Counts the events and, apart, the frames that carried them (a {@code batch} frame
+ * carries several).
  */
 final class LatencyClient {
-  private static final String STAMP = "\"t\":";
+  private static final String ACK = "{\"type\":\"ack\"";
 
   private final ClientWebSocket socket;
   private final Recorder latencies;
+  private final Promise<LatencyClient> joined = Promise.promise();
   private final AtomicLong received = new AtomicLong();
+  private final AtomicLong frames = new AtomicLong();
 
   private LatencyClient(ClientWebSocket socket, Recorder latencies) {
     this.socket = socket;
     this.latencies = latencies;
+    socket.textMessageHandler(this::onFrame);
   }
 
   /** A WebSocket client for many subscribers, with room for large batches. */
@@ -38,48 +43,48 @@ final class LatencyClient {
   /** As {@link #join(WebSocketClient, int, String, Recorder)}, with a query such as {@code token=...}. */
   static Future<LatencyClient> join(WebSocketClient client, int port, String query, String room,
       Recorder latencies) {
-    ClientWebSocket socket = client.webSocket();
-    LatencyClient subscriber = new LatencyClient(socket, latencies);
-    io.vertx.core.Promise<LatencyClient> joined = io.vertx.core.Promise.promise();
-    socket.textMessageHandler(text -> {
-      if (text.startsWith("{\"type\":\"ack\"")) {
-        joined.tryComplete(subscriber);
-      } else {
-        subscriber.record(text);
-      }
-    });
-    return socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws" + (query.isEmpty() ? "" : "?" + query)))
-        .compose(v -> socket.writeTextMessage("{\"type\":\"join\",\"room\":\"" + room + "\",\"ref\":1}"))
-        .compose(v -> joined.future());
+    LatencyClient subscriber = new LatencyClient(client.webSocket(), latencies);
+    return subscriber.socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+            .setURI("/ws" + (query.isEmpty() ? "" : "?" + query)))
+        .compose(v -> subscriber.socket.writeTextMessage("{\"type\":\"join\",\"room\":\"" + room + "\",\"ref\":1}"))
+        .compose(v -> subscriber.joined.future());
   }
 
-  /**
-   * Connects without joining anything, for a server that sends every frame to everyone (the bare baseline);
-   * completes once connected.
-   */
-  static Future<LatencyClient> connect(WebSocketClient client, int port, Recorder latencies) {
-    ClientWebSocket socket = client.webSocket();
-    LatencyClient subscriber = new LatencyClient(socket, latencies);
-    socket.textMessageHandler(subscriber::record);
-    return socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
-        .map(v -> subscriber);
+  /** A subscriber of {@code room} on a server spoken to in {@code dialect}; completes once it is in the room. */
+  static Future<LatencyClient> subscribe(WebSocketClient client, int port, Dialect dialect, String room,
+      Recorder latencies) {
+    if (dialect.joins()) {
+      return join(client, port, room, latencies);
+    }
+    LatencyClient subscriber = new LatencyClient(client.webSocket(), latencies);
+    return subscriber.socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI(dialect.uri(room))).map(v -> {
+          subscriber.joined.tryComplete(subscriber);
+          return subscriber;
+        });
   }
 
-  private void record(String text) {
+  private void onFrame(String frame) {
+    if (!joined.future().isComplete() && frame.startsWith(ACK)) {
+      joined.tryComplete(this);
+      return;
+    }
     long now = System.nanoTime();
-    for (int at = text.indexOf(STAMP); at >= 0; at = text.indexOf(STAMP, at + 1)) {
-      int start = at + STAMP.length();
-      int end = start;
-      while (end < text.length() && (Character.isDigit(text.charAt(end)) || text.charAt(end) == '-')) {
-        end++;
-      }
-      latencies.recordValue(Math.max(0, now - Long.parseLong(text.substring(start, end))));
-      received.incrementAndGet();
+    int events = Stamps.scan(frame, stamp -> latencies.recordValue(Math.max(0, now - stamp)));
+    if (events > 0) {
+      received.addAndGet(events);
+      frames.incrementAndGet();
     }
   }
 
+  /** Events received so far. */
   long received() {
     return received.get();
+  }
+
+  /** Frames received so far that carried at least one event. */
+  long frames() {
+    return frames.get();
   }
 
   void close() {

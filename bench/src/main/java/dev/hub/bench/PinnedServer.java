@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +14,6 @@ import java.util.Map;
  * other CPU does not compete with it; reports its CPU time and resident memory from {@code /proc}.
  */
 final class PinnedServer implements AutoCloseable {
-  private static final long CLOCK_TICKS_PER_SECOND = 100;
-
   private final String name;
   private final Process process;
   private final int port;
@@ -56,27 +52,12 @@ final class PinnedServer implements AutoCloseable {
 
   /** User plus system CPU time so far, in milliseconds (of the JVM behind taskset). */
   long cpuMillis() {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(javaPid()), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS_PER_SECOND;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ProcessStats.cpuMillis(javaPid());
   }
 
   /** Resident memory, in MiB. */
   double rssMib() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(javaPid()), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-        }
-      }
-      return 0;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ProcessStats.rssMib(javaPid());
   }
 
   /** The server's JVM (taskset execs the command, so the process is the JVM itself), e.g. for jcmd. */

@@ -1,0 +1,97 @@
+package dev.hub.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The generator of the broadcast scenarios: rooms of subscribers, at most one publisher in each, all in this
+ * JVM on one event loop, connections spread over the loopback source addresses 127.0.0.2, 127.0.0.3, ...
+ * Against one server it runs a warm-up, the fixed total rates, then {@code max} (a window of events in flight
+ * per publisher, paced by its echoes).
+ *
+ * @param rooms rooms, each with {@code subscribersPerRoom} measured subscribers
+ * @param publishers publishing connections, one each in rooms 0, 1, ..., at most one a room
+ * @param event the event name published (it decides batching on the hub)
+ */
+record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event) {
+  /** Handshakes (and joins) in flight at once while connecting, so that the accept backlog never overflows. */
+  private static final int CONNECT_WINDOW = 256;
+
+  RoomLoad {
+    if (publishers < 1 || publishers > rooms) {
+      throw new IllegalArgumentException("publishers must be from 1 to the number of rooms (" + rooms
+          + "): a publisher paces itself by its own echoes, which another publisher's events would muddle");
+    }
+  }
+
+  /** Connections this load opens. */
+  int connections() {
+    return rooms * subscribersPerRoom + publishers;
+  }
+
+  /** Room {@code i}'s name: {@code fan} when there is one room. */
+  String room(int i) {
+    return rooms == 1 ? "fan" : "room-" + i;
+  }
+
+  /** Measures the phases against {@code server}; the generator's connections are closed again afterwards. */
+  List<ThroughputPhase> measure(PinnedServer server, ThroughputOptions options, List<Integer> rates, int window)
+      throws Exception {
+    Dialect dialect = Dialect.of(server);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    Recorder latencies = new Recorder(3);
+    List<WebSocketClient> clients = new ArrayList<>();
+    for (int i = 0; i < options.sources; i++) {
+      clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 24)
+          .setMaxMessageSize(1 << 24).setMaxConnections(connections() + 10).setLocalAddress("127.0.0." + (2 + i))));
+    }
+    List<LatencyClient> subscribers = new ArrayList<>();
+    Publishers load = null;
+    try {
+      subscribers.addAll(connectAll(rooms * subscribersPerRoom, i -> LatencyClient.subscribe(
+          clients.get(i % clients.size()), server.port(), dialect, room(i % rooms), latencies)));
+      load = new Publishers(vertx, connectAll(publishers, i -> Publisher.connect(clients.get(i % clients.size()),
+          server.port(), dialect, room(i), event, subscribersPerRoom, options.payload)));
+      PhaseMeter meter = new PhaseMeter(server, subscribers, load, latencies);
+      Publishers publishing = load;
+      long ms = options.seconds * 1000L;
+      publishing.atRate(rates.get(0), ms);
+      meter.drain();
+      List<ThroughputPhase> phases = new ArrayList<>();
+      for (int rate : rates) {
+        phases.add(meter.phase("rate " + rate, () -> publishing.atRate(rate, ms)));
+      }
+      phases.add(meter.phase("max", () -> publishing.windowed(window, ms)));
+      return phases;
+    } finally {
+      if (load != null) {
+        load.close();
+      }
+      subscribers.forEach(LatencyClient::close);
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Opens {@code count} connections, {@link #CONNECT_WINDOW} at a time; fails if one does not open in time. */
+  private static <T> List<T> connectAll(int count, IntFunction<Future<T>> open) throws Exception {
+    List<T> opened = new ArrayList<>(count);
+    for (int from = 0; from < count; from += CONNECT_WINDOW) {
+      List<Future<T>> opening = new ArrayList<>();
+      for (int i = from; i < Math.min(count, from + CONNECT_WINDOW); i++) {
+        opening.add(open.apply(i));
+      }
+      for (Future<T> each : opening) {
+        opened.add(each.await(60, TimeUnit.SECONDS));
+      }
+    }
+    return opened;
+  }
+}

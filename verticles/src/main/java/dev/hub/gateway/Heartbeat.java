@@ -27,7 +27,6 @@ final class Heartbeat {
   private final long intervalMs;
   private final long timeoutMs;
   private final long refreshMs;
-  private long nextPingAt;
   private long timer = -1;
 
   Heartbeat(Vertx vertx, HubNode node, ShardSessions sessions) {
@@ -41,10 +40,18 @@ final class Heartbeat {
   }
 
   void start() {
-    // Checking four times per timeout bounds how late a silent session is closed to a quarter of the timeout.
-    long tick = Math.max(10, Math.min(Math.min(intervalMs, timeoutMs / 4), refreshMs));
-    nextPingAt = System.currentTimeMillis() + intervalMs;
-    timer = vertx.setPeriodic(tick, id -> tick());
+    timer = vertx.setPeriodic(tickMs(intervalMs, timeoutMs, refreshMs), id -> tick());
+  }
+
+  /**
+   * Each session is pinged and refreshed on its own schedule, counted from when it connected, so the work is
+   * spread over the interval instead of arriving for every session at once (11,000 pings and presence
+   * refreshes in one task held up the events behind it by a fifth of a second). A tick of at most a second
+   * bounds how late a ping or refresh is; at most a quarter of the timeout bounds how late a silent session is
+   * closed.
+   */
+  static long tickMs(long intervalMs, long timeoutMs, long refreshMs) {
+    return Math.max(10, Math.min(Math.min(1000, intervalMs / 4), Math.min(timeoutMs / 4, refreshMs)));
   }
 
   void stop() {
@@ -53,17 +60,14 @@ final class Heartbeat {
 
   private void tick() {
     long now = System.currentTimeMillis();
-    boolean ping = now >= nextPingAt;
-    if (ping) {
-      nextPingAt = now + intervalMs;
-    }
     List<LiveSession> touched = new ArrayList<>();
     for (Session session : sessions.snapshot()) {
       if (now - session.lastHeardAt() > timeoutMs) {
         sessions.close(session, CloseCode.HEARTBEAT_TIMEOUT, "heartbeat timeout");
         continue;
       }
-      if (ping) {
+      if (now - session.lastPingedAt() >= intervalMs) {
+        session.pinged(now);
         session.socket().writePing(Buffer.buffer());
       }
       if (now - session.lastTouchedAt() >= refreshMs) {

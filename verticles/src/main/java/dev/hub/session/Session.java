@@ -27,6 +27,7 @@ public final class Session {
   private int refusalsInARow;
   private final Map<String, Long> joinedAt = new LinkedHashMap<>();
   private long lastHeardAt;
+  private long lastPingedAt;
   private long lastTouchedAt;
   private Future<?> tail = Future.succeededFuture();
   private boolean open = true;
@@ -44,6 +45,7 @@ public final class Session {
     this.publishes = new TokenBucket(limits.publishPerSecond(), limits.publishBurst());
     this.joins = new TokenBucket(limits.joinsPerSecond(), limits.joinBurst());
     this.lastHeardAt = info.connectedAt();
+    this.lastPingedAt = info.connectedAt();
     this.lastTouchedAt = info.connectedAt();
   }
 
@@ -129,6 +131,14 @@ public final class Session {
 
   public long lastHeardAt() {
     return lastHeardAt;
+  }
+
+  public long lastPingedAt() {
+    return lastPingedAt;
+  }
+
+  public void pinged(long now) {
+    lastPingedAt = now;
   }
 
   public long lastTouchedAt() {

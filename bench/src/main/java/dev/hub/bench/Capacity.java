@@ -177,7 +177,9 @@ final class Capacity implements Callable<Integer> {
 
   /** The sessions the hub itself counts, from {@code GET /api/presence}. */
   private static int hubSessions(int port) throws Exception {
-    return new ObjectMapper().readTree(new HubApi(port).get("/api/presence")).path("connections").asInt(-1);
+    try (HubApi api = new HubApi(port)) {
+      return new ObjectMapper().readTree(api.get("/api/presence")).path("connections").asInt(-1);
+    }
   }
 
   private void print(int count, List<Measurement> measured) {

@@ -91,10 +91,11 @@ final class PresenceLatency implements Callable<Integer> {
           + "%d unfinished%s%n", outcome.connected(), count, ROOM, sessions.sourceAddresses(), outcome.seconds(),
           outcome.connectsPerSecond(), outcome.failed(), outcome.unfinished(),
           outcome.failures().isEmpty() ? "" : "; failures: " + outcome.failures());
-      HubApi api = new HubApi(hub.port());
-      PresenceAnswer.checkFully(api.get(PATH), joined);
-      for (int i = 1; i < warmup; i++) {
-        PresenceAnswer.check(api.get(PATH), joined);
+      try (HubApi api = new HubApi(hub.port())) {
+        PresenceAnswer.checkFully(api.get(PATH), joined);
+        for (int i = 1; i < warmup; i++) {
+          PresenceAnswer.check(api.get(PATH), joined);
+        }
       }
       // Tenure the setup's objects in both JVMs (10,000 sessions each side), so that young collections in the
       // measured window copy only what the requests themselves keep alive.
@@ -123,14 +124,15 @@ final class PresenceLatency implements Callable<Integer> {
     for (int c = 0; c < callers; c++) {
       int caller = c;
       calls.add(pool.submit(() -> {
-        HubApi api = new HubApi(hub.port());
         Histogram latencies = new Histogram(3);
-        for (int r = 0; r < requests / callers && System.nanoTime() < deadline; r++) {
-          long sent = System.nanoTime();
-          byte[] body = api.get(PATH);
-          latencies.recordValue(System.nanoTime() - sent);
-          PresenceAnswer.check(body, joined);
-          responseBytes[caller] = body.length;
+        try (HubApi api = new HubApi(hub.port())) {
+          for (int r = 0; r < requests / callers && System.nanoTime() < deadline; r++) {
+            long sent = System.nanoTime();
+            byte[] body = api.get(PATH);
+            latencies.recordValue(System.nanoTime() - sent);
+            PresenceAnswer.check(body, joined);
+            responseBytes[caller] = body.length;
+          }
         }
         return latencies;
       }));

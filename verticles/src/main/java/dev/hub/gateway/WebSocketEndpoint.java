@@ -11,6 +11,7 @@ import dev.hub.protocol.Names;
 import dev.hub.protocol.ProtocolException;
 import dev.hub.session.Session;
 import dev.hub.session.SocketWrites;
+import dev.hub.session.UpgradeLeftovers;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
@@ -55,6 +56,7 @@ final class WebSocketEndpoint {
     identify(ctx)
         .compose(identity -> ctx.request().toWebSocket().map(socket -> {
           SocketWrites.consolidateFlushes(ctx.request().connection());
+          UpgradeLeftovers.release(ctx.request().connection());
           accept(socket, identity, address);
           return socket;
         }))

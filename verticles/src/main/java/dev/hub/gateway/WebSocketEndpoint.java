@@ -87,6 +87,9 @@ final class WebSocketEndpoint {
   }
 
   private void accept(ServerWebSocket socket, Identity identity, String address) {
+    // Everything the hub needs from the upgrade's headers was read before it; Vert.x would keep them for the
+    // socket's life, about half a kilobyte of an idle connection's ten (bench capacity).
+    socket.headers().clear();
     socket.setWriteQueueMaxSize(node.config().limits().maxQueuedBytes());
     Session session = sessions.open(socket, identity, address);
     MessageAssembler assembler = new MessageAssembler(maxMessageBytes);

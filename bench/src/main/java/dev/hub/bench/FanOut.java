@@ -1,7 +1,6 @@
 package dev.hub.bench;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +44,7 @@ final class FanOut implements Callable<Integer> {
   public Integer call() throws Exception {
     Processes.pinThisProcess(options.clientCpu);
     RoomLoad load = new RoomLoad(1, subscribers, 1, "tick");
-    List<ThroughputPhase> phases = new ArrayList<>();
-    for (String name : servers) {
-      try (PinnedServer server = BroadcastServers.start(name, options)) {
-        phases.addAll(load.measure(server, options, rates, window));
-      }
-    }
+    List<ThroughputPhase> phases = load.measureEach(servers, name -> BroadcastServers.start(name, options), options, rates, window);
     ThroughputTable.print(String.format("scenario fan-out {subscribers=%d, payload=%d B, %d s per phase, "
         + "server on CPU %d, generator on CPU %d}", subscribers, options.payload, options.seconds,
         options.serverCpu, options.clientCpu), phases);

@@ -1,7 +1,6 @@
 package dev.hub.bench;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +54,7 @@ final class ManyRooms implements Callable<Integer> {
       throw new IllegalArgumentException(load.connections() + " connections do not fit one process's "
           + SocketLimits.socketsPerProcess() + " sockets");
     }
-    List<ThroughputPhase> phases = new ArrayList<>();
-    for (String name : servers) {
-      try (PinnedServer server = BroadcastServers.start(name, options)) {
-        phases.addAll(load.measure(server, options, rates, window));
-      }
-    }
+    List<ThroughputPhase> phases = load.measureEach(servers, name -> BroadcastServers.start(name, options), options, rates, window);
     ThroughputTable.print(String.format("scenario many-rooms {rooms=%d, subscribers per room=%d, publishers=%d, "
         + "window=%d per publisher, payload=%d B, %d s per phase, server on CPU %d, generator on CPU %d}", rooms,
         subscribersPerRoom, load.publishers(), window, options.payload, options.seconds, options.serverCpu,

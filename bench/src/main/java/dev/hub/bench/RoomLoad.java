@@ -7,6 +7,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Recorder;
@@ -40,6 +41,18 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
   /** Room {@code i}'s name: {@code fan} when there is one room. */
   String room(int i) {
     return rooms == 1 ? "fan" : "room-" + i;
+  }
+
+  /** Measures the phases against each named server in turn, each started by {@code start} and stopped after. */
+  List<ThroughputPhase> measureEach(List<String> servers, Function<String, PinnedServer> start,
+      ThroughputOptions options, List<Integer> rates, int window) throws Exception {
+    List<ThroughputPhase> phases = new ArrayList<>();
+    for (String name : servers) {
+      try (PinnedServer server = start.apply(name)) {
+        phases.addAll(measure(server, options, rates, window));
+      }
+    }
+    return phases;
   }
 
   /** Measures the phases against {@code server}; the generator's connections are closed again afterwards. */

@@ -45,12 +45,11 @@ final class Heartbeat {
 
   /**
    * Each session is pinged and refreshed on its own schedule, counted from when it connected, so the work is
-   * spread over the interval instead of arriving for every session at once (11,000 pings and presence
-   * refreshes in one task held up the events behind it by a fifth of a second). A tick of at most a second
-   * bounds how late a ping or refresh is; at most a quarter of the timeout bounds how late a silent session is
-   * closed.
+   * spread over the interval instead of arriving for every session at once, a burst that the events behind it
+   * would wait for. A tick of at most a second bounds how late a ping or refresh is; at most a quarter of the
+   * timeout bounds how late a silent session is closed.
    */
-  static long tickMs(long intervalMs, long timeoutMs, long refreshMs) {
+  private static long tickMs(long intervalMs, long timeoutMs, long refreshMs) {
     return Math.max(10, Math.min(Math.min(1000, intervalMs / 4), Math.min(timeoutMs / 4, refreshMs)));
   }
 

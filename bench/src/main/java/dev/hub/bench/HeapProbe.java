@@ -25,17 +25,19 @@ final class HeapProbe {
   }
 
   /**
+   * Fully collects the heaps of the server {@code pid} and of this generator, so that what a benchmark's setup
+   * left (thousands of connections on each side) is tenured or gone, and the measured window's young
+   * collections copy only what the load itself keeps alive.
+   */
+  static void settleBoth(long pid) {
+    jcmd(pid, "GC.run");
+    System.gc();
+  }
+
+  /**
    * Bytes of heap in use after two full collections: the second frees what only became unreachable through
    * the first (objects behind cleaners and weak references).
    */
-  /**
-   * Collects another JVM's heap fully, e.g. so that objects left from a benchmark's setup are tenured or gone
-   * and do not make the measured window's collections longer.
-   */
-  static void collect(long pid) {
-    jcmd(pid, "GC.run");
-  }
-
   static long usedAfterFullGc(long pid) {
     jcmd(pid, "GC.run");
     jcmd(pid, "GC.run");

@@ -97,10 +97,7 @@ final class PresenceLatency implements Callable<Integer> {
           PresenceAnswer.check(api.get(PATH), joined);
         }
       }
-      // Tenure the setup's objects in both JVMs (10,000 sessions each side), so that young collections in the
-      // measured window copy only what the requests themselves keep alive.
-      HeapProbe.collect(hub.javaPid());
-      System.gc();
+      HeapProbe.settleBoth(hub.javaPid());
       phases.add(measure(hub, "sequential", 1, joined));
       phases.add(measure(hub, "concurrent", clients, joined));
       if (sessions.held() != joined) {

@@ -78,10 +78,7 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
       long ms = options.seconds * 1000L;
       publishing.atRate(rates.get(0), ms);
       meter.drain();
-      // Tenure what the setup left in both JVMs (thousands of connections each side), so that the young
-      // collections of the measured phases copy only what delivery itself keeps alive.
-      HeapProbe.collect(server.javaPid());
-      System.gc();
+      HeapProbe.settleBoth(server.javaPid());
       List<ThroughputPhase> phases = new ArrayList<>();
       for (int rate : rates) {
         phases.add(meter.phase("rate " + rate, () -> publishing.atRate(rate, ms)));

@@ -56,7 +56,7 @@ final class WebSocketEndpoint {
     identify(ctx)
         .compose(identity -> ctx.request().toWebSocket().map(socket -> {
           SocketWrites.consolidateFlushes(ctx.request().connection());
-          UpgradeLeftovers.release(ctx.request().connection());
+          UpgradeLeftovers.release(ctx.request().connection(), socket);
           accept(socket, identity, address);
           return socket;
         }))
@@ -87,9 +87,6 @@ final class WebSocketEndpoint {
   }
 
   private void accept(ServerWebSocket socket, Identity identity, String address) {
-    // Everything the hub needs from the upgrade's headers was read before it; Vert.x would keep them for the
-    // socket's life, about half a kilobyte of an idle connection's ten (bench capacity).
-    socket.headers().clear();
     socket.setWriteQueueMaxSize(node.config().limits().maxQueuedBytes());
     Session session = sessions.open(socket, identity, address);
     MessageAssembler assembler = new MessageAssembler(maxMessageBytes);

@@ -9,7 +9,8 @@ import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The hot path's two uses of Vert.x internals, in one place so that a Vert.x upgrade has one class to check.
+ * The hot path's two uses of Vert.x internals; with {@link UpgradeLeftovers}, the only ones, so that a Vert.x
+ * upgrade has two classes to check.
  *
  * <p>Through the public API, a text frame is written from a {@code String}, encoded to UTF-8 again for every
  * recipient, and each frame is flushed on its own: one system call per frame per socket, which is what caps a

@@ -1,5 +1,9 @@
 package dev.hub.bench;
 
+import io.vertx.core.Future;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+
 /**
  * How the generator talks to a server under test: the hub's protocol (join, then publish), or the bare
  * broadcast server's, where the room is named in the upgrade's query and any text frame is broadcast as is.
@@ -21,6 +25,21 @@ enum Dialect {
   /** Whether a connection must join its room (and wait for the ack) before it is in it. */
   boolean joins() {
     return this == HUB;
+  }
+
+  /** The hub's frame that joins {@code room}. */
+  static String joinFrame(String room) {
+    return "{\"type\":\"join\",\"room\":\"" + room + "\",\"ref\":1}";
+  }
+
+  /**
+   * Opens {@code socket} into {@code room} on the server at {@code port}: the upgrade, then, for the hub, the
+   * join, whose ack the caller's frame handler waits for.
+   */
+  Future<Void> enter(ClientWebSocket socket, int port, String room) {
+    Future<Void> open = socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI(uri(room))).mapEmpty();
+    return joins() ? open.compose(v -> socket.writeTextMessage(joinFrame(room))) : open;
   }
 
   /** The frame a publisher sends to have {@code data} delivered to {@code room} as event {@code event}. */

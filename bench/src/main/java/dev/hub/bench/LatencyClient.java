@@ -46,22 +46,18 @@ final class LatencyClient {
     LatencyClient subscriber = new LatencyClient(client.webSocket(), latencies);
     return subscriber.socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
             .setURI("/ws" + (query.isEmpty() ? "" : "?" + query)))
-        .compose(v -> subscriber.socket.writeTextMessage("{\"type\":\"join\",\"room\":\"" + room + "\",\"ref\":1}"))
+        .compose(v -> subscriber.socket.writeTextMessage(Dialect.joinFrame(room)))
         .compose(v -> subscriber.joined.future());
   }
 
   /** A subscriber of {@code room} on a server spoken to in {@code dialect}; completes once it is in the room. */
   static Future<LatencyClient> subscribe(WebSocketClient client, int port, Dialect dialect, String room,
       Recorder latencies) {
-    if (dialect.joins()) {
-      return join(client, port, room, latencies);
-    }
     LatencyClient subscriber = new LatencyClient(client.webSocket(), latencies);
-    return subscriber.socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI(dialect.uri(room))).map(v -> {
-          subscriber.joined.tryComplete(subscriber);
-          return subscriber;
-        });
+    if (!dialect.joins()) {
+      subscriber.joined.tryComplete(subscriber);
+    }
+    return dialect.enter(subscriber.socket, port, room).compose(v -> subscriber.joined.future());
   }
 
   private void onFrame(String frame) {

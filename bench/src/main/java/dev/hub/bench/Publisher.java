@@ -3,7 +3,6 @@ package dev.hub.bench;
 import io.vertx.core.Future;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -50,14 +49,8 @@ final class Publisher {
         joined.tryComplete(publisher);
       }
     });
-    Future<?> connected = socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI(dialect.uri(room)));
-    if (!dialect.joins()) {
-      return connected.map(publisher);
-    }
-    return connected
-        .compose(v -> socket.writeTextMessage("{\"type\":\"join\",\"room\":\"" + room + "\",\"ref\":0}"))
-        .compose(v -> joined.future());
+    return dialect.enter(socket, port, room)
+        .compose(v -> dialect.joins() ? joined.future() : Future.succeededFuture(publisher));
   }
 
   /** Events sent so far. */

@@ -1,21 +1,41 @@
 package dev.hub.app;
 
+import dev.hub.auth.ConnectionCounter;
+import dev.hub.auth.OriginPolicy;
 import dev.hub.auth.TokenVerifier;
 import dev.hub.cluster.ClusterRoomBroker;
 import dev.hub.cluster.HazelcastDedup;
 import dev.hub.cluster.HazelcastPresenceStore;
 import dev.hub.cluster.NodeFailureCleanup;
 import dev.hub.config.HubConfig;
+import dev.hub.gateway.GatewayPorts;
 import dev.hub.gateway.GatewayVerticle;
+import dev.hub.gateway.NodeSessions;
+import dev.hub.http.ApiPorts;
+import dev.hub.http.ApiRoutes;
+import dev.hub.metrics.HubMetrics;
 import dev.hub.nats.NatsBridge;
-import dev.hub.node.HubNode;
+import dev.hub.node.DeadLetters;
+import dev.hub.node.NodeIdentity;
+import dev.hub.node.NodeState;
 import dev.hub.node.Readiness;
-import dev.hub.node.SharedState;
+import dev.hub.node.RequestRelay;
 import dev.hub.presence.LocalPresenceStore;
 import dev.hub.presence.NodeInfo;
+import dev.hub.presence.PresenceAnnouncer;
+import dev.hub.presence.PresenceQueries;
+import dev.hub.presence.PresenceService;
+import dev.hub.presence.PresenceStore;
 import dev.hub.presence.PresenceVerticle;
+import dev.hub.room.DedupStore;
+import dev.hub.room.EventIds;
 import dev.hub.room.LocalDedup;
+import dev.hub.room.LocalPublisher;
 import dev.hub.room.LocalRoomBroker;
+import dev.hub.room.RoomBroker;
+import dev.hub.room.RoomPublisher;
+import dev.hub.session.BatchPolicy;
+import dev.hub.session.VertxInternals;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,34 +47,48 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running node: its Vert.x instance, its services and its verticles, started and stopped as a whole.
- * Single-node parts (in-memory presence, local fan-out) or clustered ones (Hazelcast presence, fan-out over
- * the clustered event bus), behind the same interfaces.
+ * One running node: its Vert.x instance, its parts and its verticles, started and stopped as a whole. This is
+ * the one place where parts are built and wired: each is handed the narrow ports it uses, and nothing is added
+ * to any of them after start. Single-node parts (in-memory presence, local fan-out) or clustered ones
+ * (Hazelcast presence, fan-out over the clustered event bus) sit behind the same interfaces.
  */
 public final class Hub {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
+  /** What differs between one node and a cluster member: the shared state and the cluster's own parts. */
+  private record Shared(PresenceStore store, RoomBroker broker, DedupStore dedup, Supplier<Readiness> cluster) {
+  }
+
   private final Vertx vertx;
-  private final HubNode node;
+  private final HubConfig config;
+  private final NodeIdentity identity;
+  private final NodeState state;
+  private final PresenceService presence;
+  private final NodeSessions sessions;
   private final int port;
-  private final List<GatewayVerticle> gateways;
+  private final String presenceDeployment;
   private final List<Supplier<Future<Void>>> beforeClose;
 
-  private Hub(Vertx vertx, HubNode node, int port, List<GatewayVerticle> gateways,
-      List<Supplier<Future<Void>>> beforeClose) {
+  private Hub(Vertx vertx, HubConfig config, NodeIdentity identity, NodeState state, PresenceService presence,
+      NodeSessions sessions, int port, String presenceDeployment, List<Supplier<Future<Void>>> beforeClose) {
     this.vertx = vertx;
-    this.node = node;
+    this.config = config;
+    this.identity = identity;
+    this.state = state;
+    this.presence = presence;
+    this.sessions = sessions;
     this.port = port;
-    this.gateways = gateways;
+    this.presenceDeployment = presenceDeployment;
     this.beforeClose = beforeClose;
   }
 
@@ -63,81 +97,116 @@ public final class Hub {
     int eventLoops = Runtime.getRuntime().availableProcessors();
     VertxOptions options = new VertxOptions().setEventLoopPoolSize(eventLoops);
     int port = config.http().port() != 0 ? config.http().port() : freePort(config.http().host());
-    String name = config.node().name() != null ? config.node().name() : hostName() + ":" + port;
+    NodeIdentity identity = new NodeIdentity(config.node().name() != null ? config.node().name()
+        : hostName() + ":" + port);
     String publicKey = TokenVerifier.readPublicKey(config.auth());
-    Function<Vertx, TokenVerifier> verifier = vertx -> config.auth().enabled()
-        ? new TokenVerifier(vertx, config.auth(), publicKey) : null;
     if (!config.cluster().enabled()) {
       Vertx vertx = Vertx.vertx(options);
-      SharedState inMemory = new SharedState(new LocalPresenceStore(), new LocalRoomBroker(),
-          new LocalDedup(config.dedup()));
-      HubNode node = new HubNode(config, name, inMemory, verifier.apply(vertx));
-      node.readinessCheck("cluster", () -> Readiness.DISABLED);
-      return deploy(vertx, node, port, eventLoops, new ArrayList<>());
+      Shared single = new Shared(new LocalPresenceStore(), new LocalRoomBroker(), new LocalDedup(config.dedup()),
+          () -> Readiness.DISABLED);
+      return wire(vertx, config, identity, publicKey, port, eventLoops, single, new ArrayList<>());
     }
-    return ClusterBootstrap.start(config, name, options).compose(clustered -> {
+    return ClusterBootstrap.start(config, identity.name(), options).compose(clustered -> {
       Vertx vertx = clustered.vertx();
       var hazelcast = clustered.manager().getHazelcastInstance();
-      HazelcastPresenceStore presence = new HazelcastPresenceStore(vertx, hazelcast);
-      ClusterRoomBroker broker = new ClusterRoomBroker(vertx, hazelcast, name, config.cluster().failureDetectionMs());
-      SharedState shared = new SharedState(presence, broker, new HazelcastDedup(vertx, hazelcast, config.dedup()));
-      HubNode node = new HubNode(config, name, shared, verifier.apply(vertx));
-      node.readinessCheck("cluster", () -> hazelcast.getLifecycleService().isRunning()
-          ? Readiness.UP : Readiness.down("not a member of the cluster"));
-      NodeFailureCleanup cleanup = new NodeFailureCleanup(hazelcast, presence, node.announcer());
+      HazelcastPresenceStore store = new HazelcastPresenceStore(vertx, hazelcast);
+      ClusterRoomBroker broker = new ClusterRoomBroker(vertx, hazelcast, identity.name(),
+          config.cluster().failureDetectionMs());
+      Supplier<Readiness> cluster = () -> !hazelcast.getLifecycleService().isRunning()
+          ? Readiness.down("not a member of the cluster")
+          : !broker.synced().isComplete() ? Readiness.down("learning the other nodes' rooms") : Readiness.UP;
+      Shared shared = new Shared(store, broker, new HazelcastDedup(vertx, hazelcast, config.dedup()), cluster);
       List<Supplier<Future<Void>>> beforeClose = new ArrayList<>();
-      beforeClose.add(() -> {
-        cleanup.stop();
-        return broker.stop();
-      });
       return broker.start()
-          .onSuccess(v -> cleanup.start())
-          .compose(v -> deploy(vertx, node, port, eventLoops, beforeClose))
+          .compose(v -> wire(vertx, config, identity, publicKey, port, eventLoops, shared, beforeClose))
+          .onSuccess(hub -> {
+            NodeFailureCleanup cleanup = new NodeFailureCleanup(hazelcast, store, hub.presence);
+            cleanup.start();
+            beforeClose.add(() -> {
+              cleanup.stop();
+              return broker.stop();
+            });
+          })
           .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
     });
   }
 
-  private static Future<Hub> deploy(Vertx vertx, HubNode node, int port, int eventLoops,
-      List<Supplier<Future<Void>>> beforeClose) {
-    HubConfig config = node.config();
-    node.readinessCheck("nats", () -> Readiness.DISABLED);
-    List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
-    NodeInfo self = new NodeInfo(node.name(), config.http().host() + ":" + port, 0, node.startedAt());
-    NatsBridge bridge = config.nats().enabled() ? new NatsBridge(node, self) : null;
-    return vertx.deployVerticle(new PresenceVerticle(node.presence(), node.announcer(), config.presence()))
-        .compose(id -> deployBridge(vertx, bridge, beforeClose))
-        .compose(v -> vertx.deployVerticle(() -> {
-          GatewayVerticle gateway = new GatewayVerticle(node, port);
-          gateways.add(gateway);
-          return gateway;
-        }, new DeploymentOptions().setInstances(eventLoops)))
-        .compose(id -> node.presence().registerNode(bridge == null ? self : self.withNats(bridge.status())))
-        .map(v -> new Hub(vertx, node, port, gateways, beforeClose))
+  /**
+   * Builds every part in dependency order and deploys the verticles: presence, then the NATS bridge (so it hears
+   * every publish and join from the first client on), then one gateway per event loop.
+   */
+  private static Future<Hub> wire(Vertx vertx, HubConfig config, NodeIdentity identity, String publicKey, int port,
+      int eventLoops, Shared shared, List<Supplier<Future<Void>>> beforeClose) {
+    HubMetrics metrics = new HubMetrics(shared.broker()::localRooms);
+    EventIds ids = new EventIds(identity.tag());
+    NodeInfo self = new NodeInfo(identity.name(), config.http().host() + ":" + port, 0, identity.startedAt());
+    NatsBridge bridge = config.nats().enabled()
+        ? new NatsBridge(vertx, config.nats(), identity.name(), config.shutdown().graceMs(), metrics.registry(),
+            shared.broker(), new LocalPublisher(shared.broker(), ids, new LocalDedup(config.dedup()), metrics))
+        : null;
+    RoomPublisher publisher = new RoomPublisher(shared.broker(), ids, shared.dedup(), metrics,
+        bridge != null ? bridge::published : event -> { });
+    PresenceAnnouncer announcer = new PresenceAnnouncer(shared.broker(), config.presence().diffMaxMembers(),
+        bridge != null ? bridge::presenceChanged : change -> { });
+    PresenceService presence = new PresenceService(shared.store(), announcer,
+        bridge != null ? () -> self.withNats(bridge.status()) : () -> self, metrics::presenceVouched);
+
+    Map<String, Supplier<Readiness>> checks = new LinkedHashMap<>();
+    checks.put("cluster", shared.cluster());
+    checks.put("nats", bridge != null ? bridge::readiness : () -> Readiness.DISABLED);
+    NodeState state = new NodeState(checks);
+    Optional<TokenVerifier> verifier = config.auth().enabled()
+        ? Optional.of(new TokenVerifier(vertx, config.auth(), publicKey)) : Optional.empty();
+    OriginPolicy origins = new OriginPolicy(config.http().allowedOrigins());
+    ApiRoutes api = new ApiRoutes(new ApiPorts(config, state, presence.queries(), publisher, metrics, origins,
+        verifier, bridge != null ? bridge.deadLetters() : DeadLetters.NONE));
+    VertxInternals internals = VertxInternals.probe(config.http().vertxInternals(),
+        GatewayVerticle.decoderFrameLimit(config.limits().maxFrameBytes()));
+    metrics.vertxInternals(internals.active());
+    NodeSessions sessions = new NodeSessions();
+    GatewayPorts gateway = new GatewayPorts(config, identity, state, presence, shared.broker(), publisher, metrics,
+        new BatchPolicy(config.batch().events()), verifier, new ConnectionCounter(config.limits().connectionsPerIp()),
+        origins, bridge != null ? bridge.requests() : RequestRelay.UNAVAILABLE, internals, api, sessions);
+
+    return deployBridge(vertx, bridge, beforeClose)
+        .compose(v -> vertx.deployVerticle(new PresenceVerticle(presence, config.presence(),
+            sessions::reassertPresence)))
+        // Listed before the first session, so that no sweep takes its sessions for a node's that is unknown.
+        .compose(presenceId -> presence.registerNode()
+            .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(gateway, port),
+                new DeploymentOptions().setInstances(eventLoops)))
+            .map(id -> new Hub(vertx, config, identity, state, presence, sessions, port, presenceId, beforeClose)))
         .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
   }
 
-  /**
-   * The NATS bridge when {@code nats.url} is set, before the gateways, so that it hears every publish and join
-   * from the first client on. It stops before Vert.x closes, once the drained sessions' presence leaves are in
-   * its buffer.
-   */
+  /** The bridge stops before Vert.x closes, once the drained sessions' presence leaves are in its buffer. */
   private static Future<Void> deployBridge(Vertx vertx, NatsBridge bridge, List<Supplier<Future<Void>>> beforeClose) {
     if (bridge == null) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(bridge)
-        .map(id -> {
-          beforeClose.add(() -> vertx.undeploy(id));
-          return null;
-        });
+    return vertx.deployVerticle(bridge).map(id -> {
+      beforeClose.add(() -> vertx.undeploy(id));
+      return null;
+    });
   }
 
   public int port() {
     return port;
   }
 
-  public HubNode node() {
-    return node;
+  /** The node's name, as clients and the API see it. */
+  public String name() {
+    return identity.name();
+  }
+
+  /** Who is where, as this node's API answers it. */
+  public PresenceQueries presence() {
+    return presence.queries();
+  }
+
+  /** Starts refusing upgrades and answering {@code /ready} 503, as the first step of {@link #stop()} does. */
+  public void startDraining() {
+    state.startDraining();
   }
 
   /**
@@ -145,11 +214,12 @@ public final class Hub {
    * leave the cluster, close Vert.x; whatever is not done within {@code shutdown.graceMs} is cut short.
    */
   public Future<Void> stop() {
-    long graceMs = node.config().shutdown().graceMs();
-    node.startDraining();
-    List<Future<Void>> drains = gateways.stream().map(GatewayVerticle::drain).toList();
-    return Future.join(drains)
-        .compose(v -> node.presence().unregisterNode(node.name()))
+    long graceMs = config.shutdown().graceMs();
+    state.startDraining();
+    return sessions.drain()
+        // Presence's timers stop first, so that nothing lists this node again once it is unregistered.
+        .compose(v -> vertx.undeploy(presenceDeployment))
+        .compose(v -> presence.unregisterNode())
         .compose(v -> Future.join(beforeClose.stream().map(Supplier::get).toList()))
         .timeout(graceMs * 3 / 4, TimeUnit.MILLISECONDS)
         .onFailure(e -> LOG.warn("drain did not finish in time: {}", e.getMessage()))

@@ -63,7 +63,7 @@ public final class Main implements Callable<Integer> {
       System.err.println("hub: could not start: " + e.getMessage());
       return 1;
     }
-    log.info("hub node {} listening on http://{}:{} (WebSocket at /ws)", hub.node().name(),
+    log.info("hub node {} listening on http://{}:{} (WebSocket at /ws)", hub.name(),
         hubConfig.http().host(), hub.port());
     Runnable shutdown = () -> {
       log.info("shutting down within {} ms", hubConfig.shutdown().graceMs());

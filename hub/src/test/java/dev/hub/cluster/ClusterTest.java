@@ -115,7 +115,7 @@ class ClusterTest {
       b2.join("agree-too");
       for (TestHub node : cluster.nodes()) {
         JsonNode room = Frames.parse(node.get("/api/rooms/agree/presence").body());
-        assertEquals(2, room.get("count").asInt(), "room presence on " + node.hub().node().name());
+        assertEquals(2, room.get("count").asInt(), "room presence on " + node.hub().name());
         Set<String> users = new TreeSet<>();
         room.get("members").forEach(m -> users.add(m.get("user").asText()));
         assertEquals(Set.of("pa", "pb"), users);
@@ -239,7 +239,7 @@ class ClusterTest {
           JsonNode presence = Frames.parse(node.get("/api/rooms/" + rooms.get(r) + "/presence").body());
           Set<String> users = new HashSet<>();
           presence.get("members").forEach(m -> users.add(m.get("user").asText()));
-          assertEquals(expected, users, rooms.get(r) + " on " + node.hub().node().name());
+          assertEquals(expected, users, rooms.get(r) + " on " + node.hub().name());
         }
       }
     } finally {

@@ -66,6 +66,7 @@ class FuzzTest {
         "limits.maxRoomsPerSession", Integer.toString(MAX_ROOMS),
         "limits.publishPerSecond", "1000000", "limits.publishBurst", "1000000",
         "limits.joinsPerSecond", "1000000", "limits.joinBurst", "1000000",
+        "limits.requestsPerSecond", "1000000", "limits.requestBurst", "1000000",
         // Not a fuzz concern: a client busy sending must not be cut loose as a slow reader (4008).
         "limits.maxQueuedBytes", Integer.toString(64 * 1024 * 1024));
         WsClient alice = hub.connect("user=bystander-alice");

@@ -413,7 +413,7 @@ class HttpApiTest {
   @Test
   void readyIsDownWhileDrainingButHealthStaysUp() {
     try (TestHub own = TestHub.start()) {
-      own.hub().node().startDraining();
+      own.hub().startDraining();
       JsonNode ready = json(own.get("/ready"), 503);
       assertEquals("DOWN", ready.get("status").asText());
       assertFalse(ready.path("reason").asText().isEmpty(), () -> "503 with the reason: " + ready);

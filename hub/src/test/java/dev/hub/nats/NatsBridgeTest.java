@@ -141,7 +141,7 @@ class NatsBridgeTest {
       assertTrue(body.get("ts").asLong() > 0);
       assertEquals("ann", body.get("user").asText());
       assertEquals(welcome.get("session").asText(), body.get("session").asText());
-      assertEquals(hub.hub().node().name(), body.get("node").asText());
+      assertEquals(hub.hub().name(), body.get("node").asText());
       assertEquals("m-1", first.getHeaders().getFirst("Nats-Msg-Id"));
       assertEquals("ann", first.getHeaders().getFirst("Hub-User"));
       assertEquals("second", NatsMessages.json(messages.get(1)).get("event").asText(),
@@ -167,7 +167,7 @@ class NatsBridgeTest {
       assertEquals(List.of("join:ann", "join:bob", "leave:ann", "leave:bob"), seen);
       JsonNode join = NatsMessages.json(changes.get(0));
       assertEquals("lobby-p", join.get("room").asText());
-      assertEquals(hub.hub().node().name(), join.get("node").asText());
+      assertEquals(hub.hub().name(), join.get("node").asText());
       assertFalse(join.get("session").asText().isEmpty());
       assertTrue(join.get("ts").asLong() > 0);
       assertEquals("ann", changes.get(0).getHeaders().getFirst("Hub-User"));

@@ -33,7 +33,7 @@ class NatsClusterTest {
     cluster = TestCluster.start(2, nats.hubFlags());
     service = nats.connect();
     for (TestHub node : cluster.nodes()) {
-      Eventually.until("the bridge of " + node.hub().node().name() + " connected", () -> node.get("/ready").body(),
+      Eventually.until("the bridge of " + node.hub().name() + " connected", () -> node.get("/ready").body(),
           body -> body.contains("\"nats\":\"UP\""));
     }
   }
@@ -89,7 +89,7 @@ class NatsClusterTest {
       for (int i = 0; i < count; i++) {
         JsonNode body = NatsMessages.json(messages.get(i));
         assertEquals(i, body.get("data").asInt());
-        assertEquals(second.hub().node().name(), body.get("node").asText());
+        assertEquals(second.hub().name(), body.get("node").asText());
       }
       assertEquals(2, presence.await(2).size());
       NatsMessages.flush(service);
@@ -116,7 +116,7 @@ class NatsClusterTest {
     JsonNode leave = NatsMessages.json(presence.await(2).get(1));
     assertEquals("leave", leave.get("type").asText());
     assertEquals("leaver", leave.get("user").asText());
-    assertEquals(leaving.hub().node().name(), leave.get("node").asText(), "sent by the node itself, while draining");
+    assertEquals(leaving.hub().name(), leave.get("node").asText(), "sent by the node itself, while draining");
     NatsMessages.flush(service);
     assertEquals(2, presence.all().size(), () -> "one join, one leave: " + presence.all());
   }

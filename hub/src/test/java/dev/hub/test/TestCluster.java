@@ -49,6 +49,46 @@ public final class TestCluster implements AutoCloseable {
     return cluster;
   }
 
+  /**
+   * Starts {@code size} nodes together without waiting for them: {@link #nodes()} has each once it is up, in the
+   * order they came up, and {@link #awaitAll} waits for the rest.
+   */
+  public static TestCluster starting(int size, List<Future<TestHub>> nodes, String... overrides) {
+    TestCluster cluster = new TestCluster(size, overrides);
+    for (int i = 0; i < size; i++) {
+      nodes.add(cluster.startNode(i).map(hub -> {
+        TestHub node = TestHub.of(hub);
+        synchronized (cluster.nodes) {
+          cluster.nodes.add(node);
+        }
+        return node;
+      }));
+    }
+    return cluster;
+  }
+
+  /** Waits for nodes started with {@link #starting}. */
+  public static void awaitAll(List<Future<TestHub>> nodes) {
+    try {
+      for (Future<TestHub> node : nodes) {
+        node.await(90, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cluster did not start", e);
+    }
+  }
+
+  /** Starts one more node without waiting; it joins the running cluster and is in {@link #nodes()} once up. */
+  public Future<TestHub> addNodeAsync() {
+    return startNode(nodes.size()).map(hub -> {
+      TestHub node = TestHub.of(hub);
+      synchronized (nodes) {
+        nodes.add(node);
+      }
+      return node;
+    });
+  }
+
   /** Starts one more node, which joins the running cluster. */
   public TestHub addNode() {
     try {
@@ -73,11 +113,15 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public TestHub node(int index) {
-    return nodes.get(index);
+    synchronized (nodes) {
+      return nodes.get(index);
+    }
   }
 
   public List<TestHub> nodes() {
-    return List.copyOf(nodes);
+    synchronized (nodes) {
+      return List.copyOf(nodes);
+    }
   }
 
   @Override

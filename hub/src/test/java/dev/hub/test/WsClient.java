@@ -27,7 +27,9 @@ public final class WsClient implements AutoCloseable {
   public static final long WAIT_MS = 10_000;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Vertx VERTX = Vertx.vertx();
+  // Vert.x queues connects past 50 open WebSockets per server; tests hold more than that.
   private static final WebSocketClient CLIENT = VERTX.createWebSocketClient(new WebSocketClientOptions()
+      .setMaxConnections(100_000)
       .setMaxFrameSize(64 * 1024 * 1024)
       .setMaxMessageSize(64 * 1024 * 1024));
 

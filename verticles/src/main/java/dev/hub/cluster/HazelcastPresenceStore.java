@@ -20,6 +20,7 @@ import dev.hub.cluster.PresenceRecords.MemberRecord;
 import dev.hub.cluster.PresenceRecords.NodeRecord;
 import dev.hub.cluster.PresenceRecords.SessionRecord;
 import dev.hub.presence.LiveSession;
+import dev.hub.presence.RoomJoin;
 import dev.hub.presence.NodeInfo;
 import dev.hub.presence.PresenceStore;
 import dev.hub.presence.RoomCount;
@@ -30,8 +31,8 @@ import dev.hub.presence.UserPresence;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,20 +42,23 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
 /**
- * Presence of the whole cluster in three Hazelcast maps of JSON documents, indexed so that a room's members
- * and a user's sessions are found without scanning. Single-key writes use Hazelcast's async API; queries,
- * which only block, run on worker threads.
+ * Presence of the whole cluster in Hazelcast maps of JSON documents, indexed so that a room's members and a
+ * user's sessions are found without scanning, and a map of when each node last vouched for its sessions.
+ * Single-key writes use Hazelcast's async API; queries and multi-entry removals, which only block, run on worker
+ * threads.
  */
 public final class HazelcastPresenceStore implements PresenceStore {
   static final String SESSIONS = "hub.presence.sessions";
   static final String MEMBERS = "hub.presence.members";
   static final String NODES = "hub.presence.nodes";
+  static final String VOUCHED = "hub.presence.vouched";
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final IMap<String, HazelcastJsonValue> sessions;
   private final IMap<String, HazelcastJsonValue> members;
   private final IMap<String, HazelcastJsonValue> nodes;
+  private final IMap<String, Long> vouched;
 
   public HazelcastPresenceStore(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
@@ -62,6 +66,7 @@ public final class HazelcastPresenceStore implements PresenceStore {
     this.sessions = hazelcast.getMap(SESSIONS);
     this.members = hazelcast.getMap(MEMBERS);
     this.nodes = hazelcast.getMap(NODES);
+    this.vouched = hazelcast.getMap(VOUCHED);
   }
 
   /** Declares the maps' indexes; every member must use the same configuration. */
@@ -69,37 +74,44 @@ public final class HazelcastPresenceStore implements PresenceStore {
     config.addMapConfig(new MapConfig(SESSIONS)
         .addIndexConfig(new IndexConfig(IndexType.HASH, "user"))
         .addIndexConfig(new IndexConfig(IndexType.HASH, "node"))
-        .addIndexConfig(new IndexConfig(IndexType.SORTED, "lastSeen")));
+        .addIndexConfig(new IndexConfig(IndexType.SORTED, "connectedAt")));
     config.addMapConfig(new MapConfig(MEMBERS)
         .addIndexConfig(new IndexConfig(IndexType.HASH, "room"))
         .addIndexConfig(new IndexConfig(IndexType.HASH, "session"))
         .addIndexConfig(new IndexConfig(IndexType.HASH, "node"))
-        .addIndexConfig(new IndexConfig(IndexType.SORTED, "lastSeen")));
+        .addIndexConfig(new IndexConfig(IndexType.SORTED, "joinedAt")));
     config.addMapConfig(new MapConfig(NODES));
+    config.addMapConfig(new MapConfig(VOUCHED));
   }
 
   @Override
   public Future<Void> registerNode(NodeInfo node) {
     String member = hazelcast.getCluster().getLocalMember().getUuid().toString();
     return async(nodes.setAsync(node.node(), toJson(new NodeRecord(node.node(), node.address(), node.since(), member,
-        node.nats()))));
+        node.nats()))))
+        .compose(v -> async(vouched.setAsync(node.node(), System.currentTimeMillis())));
   }
 
   @Override
   public Future<Void> unregisterNode(String node) {
-    return async(nodes.removeAsync(node)).mapEmpty();
+    return async(nodes.removeAsync(node)).compose(v -> async(vouched.removeAsync(node))).mapEmpty();
+  }
+
+  /** One write per node per {@code presence.refreshMs}, however many sessions it holds. */
+  @Override
+  public Future<Boolean> vouch(NodeInfo node, long now) {
+    return async(vouched.putAsync(node.node(), now))
+        .compose(previous -> async(nodes.getAsync(node.node())).map(record -> previous != null && record != null));
   }
 
   @Override
   public Future<Void> connect(SessionInfo s) {
-    return async(sessions.setAsync(s.session(), toJson(sessionRecord(s, s.connectedAt()))));
+    return async(sessions.setAsync(s.session(), toJson(sessionRecord(s))));
   }
 
   @Override
-  public Future<Integer> join(String room, dev.hub.presence.Member m) {
-    MemberRecord record = new MemberRecord(room, m.user(), m.session(), m.node(), m.joinedAt(), m.joinedAt(),
-        m.meta());
-    return async(members.setAsync(memberKey(room, m.session()), toJson(record)))
+  public Future<Integer> join(String room, dev.hub.protocol.Member m) {
+    return async(members.setAsync(memberKey(room, m.session()), toJson(memberRecord(room, m))))
         .compose(v -> count(room));
   }
 
@@ -119,22 +131,27 @@ public final class HazelcastPresenceStore implements PresenceStore {
     });
   }
 
+  /** Written only where missing, so a re-assertion never undoes a change made meanwhile by another path. */
   @Override
-  public Future<Void> touch(Collection<LiveSession> live, long now) {
-    Map<String, HazelcastJsonValue> sessionEntries = new HashMap<>();
-    Map<String, HazelcastJsonValue> memberEntries = new HashMap<>();
-    for (LiveSession s : live) {
-      SessionInfo info = s.info();
-      sessionEntries.put(info.session(), toJson(sessionRecord(info, now)));
-      s.rooms().forEach((room, joinedAt) -> memberEntries.put(memberKey(room, info.session()),
-          toJson(new MemberRecord(room, info.user(), info.session(), info.node(), joinedAt, now, info.meta()))));
-    }
-    return async(sessions.putAllAsync(sessionEntries)).compose(v -> async(members.putAllAsync(memberEntries)));
+  public Future<List<RoomJoin>> reassert(LiveSession live) {
+    return blocking(() -> {
+      SessionInfo info = live.info();
+      sessions.putIfAbsent(info.session(), toJson(sessionRecord(info)));
+      List<RoomJoin> back = new ArrayList<>();
+      for (String room : live.rooms().keySet()) {
+        dev.hub.protocol.Member member = live.member(room);
+        if (members.putIfAbsent(memberKey(room, info.session()), toJson(memberRecord(room, member))) == null) {
+          back.add(new RoomJoin(room, member, countOf(room)));
+        }
+      }
+      return back;
+    });
   }
 
   /**
-   * Removes entries not touched since {@code staleBefore}, and nodes no longer in the cluster. Only the
-   * oldest member sweeps, so each leave is announced once.
+   * Removes the nodes that stopped vouching or whose member left the cluster, with their sessions, and any
+   * session or membership older than {@code staleBefore} of a node that vouches for nothing. Only the oldest
+   * member sweeps, so each leave is announced once.
    */
   @Override
   public Future<List<RoomLeave>> sweep(long staleBefore) {
@@ -142,28 +159,42 @@ public final class HazelcastPresenceStore implements PresenceStore {
       return Future.succeededFuture(List.of());
     }
     return blocking(() -> {
-      Set<String> live = hazelcast.getCluster().getMembers().stream()
+      Set<String> liveMembers = hazelcast.getCluster().getMembers().stream()
           .map(m -> m.getUuid().toString()).collect(Collectors.toSet());
-      for (Map.Entry<String, HazelcastJsonValue> node : nodes.entrySet()) {
-        if (!live.contains(fromJson(node.getValue(), NodeRecord.class).member())) {
-          nodes.remove(node.getKey(), node.getValue());
+      List<RoomLeave> left = new ArrayList<>();
+      for (Map.Entry<String, HazelcastJsonValue> entry : nodes.entrySet()) {
+        if (!liveMembers.contains(fromJson(entry.getValue(), NodeRecord.class).member())) {
+          left.addAll(removeNodeNow(entry.getKey()));
         }
       }
-      sessions.removeAll(Predicates.lessThan("lastSeen", staleBefore));
-      return removeMembers(Predicates.lessThan("lastSeen", staleBefore));
+      Set<String> vouching = new HashSet<>();
+      for (Map.Entry<String, Long> entry : vouched.entrySet()) {
+        if (entry.getValue() < staleBefore) {
+          left.addAll(removeNodeNow(entry.getKey()));
+        } else {
+          vouching.add(entry.getKey());
+        }
+      }
+      Predicate<String, HazelcastJsonValue> unvouched = vouching.isEmpty()
+          ? Predicates.alwaysTrue()
+          : Predicates.not(Predicates.in("node", vouching.toArray(String[]::new)));
+      sessions.removeAll(Predicates.and(Predicates.lessThan("connectedAt", staleBefore), unvouched));
+      left.addAll(removeMembers(Predicates.and(Predicates.lessThan("joinedAt", staleBefore), unvouched)));
+      return left;
     });
   }
 
-  /**
-   * Removes everything a node that left the cluster had. Idempotent; announced by whoever calls it, which
-   * should be one member only (see {@link #isOldestMember()}).
-   */
+  /** Idempotent; the caller makes sure only one member runs it for a given node (see {@link #isOldestMember()}). */
+  @Override
   public Future<List<RoomLeave>> removeNode(String node) {
-    return blocking(() -> {
-      nodes.delete(node);
-      sessions.removeAll(Predicates.equal("node", node));
-      return removeMembers(Predicates.equal("node", node));
-    });
+    return blocking(() -> removeNodeNow(node));
+  }
+
+  private List<RoomLeave> removeNodeNow(String node) {
+    nodes.delete(node);
+    vouched.delete(node);
+    sessions.removeAll(Predicates.equal("node", node));
+    return removeMembers(Predicates.equal("node", node));
   }
 
   /** True on exactly one member at a time: the oldest, which does the cluster-wide cleanups. */
@@ -173,13 +204,17 @@ public final class HazelcastPresenceStore implements PresenceStore {
   }
 
   @Override
-  public Future<List<dev.hub.presence.Member>> members(String room) {
+  public Future<List<dev.hub.protocol.Member>> members(String room) {
     return blocking(() -> membersOf(room));
   }
 
   @Override
   public Future<Integer> count(String room) {
-    return blocking(() -> members.aggregate(Aggregators.count(), Predicates.equal("room", room)).intValue());
+    return blocking(() -> countOf(room));
+  }
+
+  private int countOf(String room) {
+    return members.aggregate(Aggregators.count(), Predicates.equal("room", room)).intValue();
   }
 
   @Override
@@ -200,6 +235,7 @@ public final class HazelcastPresenceStore implements PresenceStore {
   public Future<UserPresence> user(String user) {
     return blocking(() -> {
       List<UserPresence.UserSession> found = new ArrayList<>();
+      Map<String, Long> vouchedAt = vouched.getAll(Set.copyOf(nodes.keySet()));
       List<SessionRecord> records = sessions.values(Predicates.equal("user", user)).stream()
           .map(v -> fromJson(v, SessionRecord.class))
           .sorted(java.util.Comparator.comparingLong(SessionRecord::connectedAt)).toList();
@@ -208,7 +244,9 @@ public final class HazelcastPresenceStore implements PresenceStore {
             .map(v -> fromJson(v, MemberRecord.class))
             .sorted(java.util.Comparator.comparingLong(MemberRecord::joinedAt))
             .map(MemberRecord::room).toList();
-        found.add(new UserPresence.UserSession(s.session(), s.node(), rooms, s.connectedAt(), s.lastSeen()));
+        // Alive as of its node's last vouch, or its own connect if that came later.
+        found.add(new UserPresence.UserSession(s.session(), s.node(), rooms, s.connectedAt(),
+            Math.max(s.connectedAt(), vouchedAt.getOrDefault(s.node(), 0L))));
       }
       return new UserPresence(user, !found.isEmpty(), found);
     });
@@ -230,7 +268,7 @@ public final class HazelcastPresenceStore implements PresenceStore {
         .toList());
   }
 
-  private List<dev.hub.presence.Member> membersOf(String room) {
+  private List<dev.hub.protocol.Member> membersOf(String room) {
     return members.values(Predicates.equal("room", room)).stream()
         .map(v -> fromJson(v, MemberRecord.class))
         .sorted(java.util.Comparator.comparingLong(MemberRecord::joinedAt).thenComparing(MemberRecord::session))
@@ -249,15 +287,18 @@ public final class HazelcastPresenceStore implements PresenceStore {
     Map<String, Integer> remaining = new HashMap<>();
     List<RoomLeave> leaves = new ArrayList<>(removed.size());
     for (MemberRecord record : removed) {
-      int left = remaining.computeIfAbsent(record.room(),
-          room -> members.aggregate(Aggregators.count(), Predicates.equal("room", room)).intValue());
+      int left = remaining.computeIfAbsent(record.room(), this::countOf);
       leaves.add(new RoomLeave(record.room(), record.member(), left));
     }
     return leaves;
   }
 
-  private static SessionRecord sessionRecord(SessionInfo s, long lastSeen) {
-    return new SessionRecord(s.session(), s.user(), s.node(), s.connectedAt(), lastSeen, s.meta());
+  private static SessionRecord sessionRecord(SessionInfo s) {
+    return new SessionRecord(s.session(), s.user(), s.node(), s.connectedAt(), s.meta());
+  }
+
+  private static MemberRecord memberRecord(String room, dev.hub.protocol.Member m) {
+    return new MemberRecord(room, m.user(), m.session(), m.node(), m.joinedAt(), m.meta());
   }
 
   private <T> Future<T> async(CompletionStage<T> stage) {

@@ -3,7 +3,7 @@ package dev.hub.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
-import dev.hub.presence.PresenceAnnouncer;
+import dev.hub.presence.PresenceService;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,13 +17,17 @@ public final class NodeFailureCleanup {
 
   private final HazelcastInstance hazelcast;
   private final HazelcastPresenceStore store;
-  private final PresenceAnnouncer announcer;
+  private final PresenceService presence;
   private UUID listener;
 
-  public NodeFailureCleanup(HazelcastInstance hazelcast, HazelcastPresenceStore store, PresenceAnnouncer announcer) {
+  /**
+   * @param store asked only whether this member is the oldest
+   * @param presence removes the node and announces what its sessions left
+   */
+  public NodeFailureCleanup(HazelcastInstance hazelcast, HazelcastPresenceStore store, PresenceService presence) {
     this.hazelcast = hazelcast;
     this.store = store;
-    this.announcer = announcer;
+    this.presence = presence;
   }
 
   public void start() {
@@ -36,11 +40,8 @@ public final class NodeFailureCleanup {
       public void memberRemoved(MembershipEvent event) {
         String node = ClusterNodes.nameOf(event.getMember());
         if (node != null && store.isOldestMember()) {
-          store.removeNode(node)
-              .onSuccess(left -> {
-                LOG.info("node {} left the cluster; removed {} memberships", node, left.size());
-                left.forEach(announcer::left);
-              })
+          presence.removeNode(node)
+              .onSuccess(left -> LOG.info("node {} left the cluster; removed {} memberships", node, left))
               .onFailure(e -> LOG.warn("cleanup after node {} failed; the stale sweep will retry", node, e));
         }
       }

@@ -3,7 +3,7 @@ package dev.hub.cluster;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.core.HazelcastJsonValue;
-import dev.hub.presence.Member;
+import dev.hub.protocol.Member;
 import dev.hub.presence.NodeInfo;
 import dev.hub.protocol.Json;
 import java.io.UncheckedIOException;
@@ -15,12 +15,11 @@ import java.io.UncheckedIOException;
 final class PresenceRecords {
 
   /** A connected session; key: the session id. */
-  record SessionRecord(String session, String user, String node, long connectedAt, long lastSeen, JsonNode meta) {
+  record SessionRecord(String session, String user, String node, long connectedAt, JsonNode meta) {
   }
 
   /** A session's membership of a room; key: {@link #memberKey}. */
-  record MemberRecord(String room, String user, String session, String node, long joinedAt, long lastSeen,
-      JsonNode meta) {
+  record MemberRecord(String room, String user, String session, String node, long joinedAt, JsonNode meta) {
 
     Member member() {
       return new Member(user, session, node, joinedAt, meta);

@@ -13,11 +13,15 @@ import java.util.List;
  * @param publishBurst publishes a session may make at once after being quiet
  * @param joinsPerSecond joins a session may make per second, sustained
  * @param joinBurst joins a session may make at once
+ * @param requestsPerSecond other requests ({@code presence}, {@code request}, {@code state}, {@code refresh}) a
+ *     session may make per second, sustained
+ * @param requestBurst such requests a session may make at once
  * @param maxRefusals rate-limited requests in a row after which the session is closed with 4029
  * @param connectionsPerIp WebSocket sessions one IP address may hold on this node; more are refused with 429
  */
 public record LimitsConfig(int maxFrameBytes, int maxRoomsPerSession, int maxQueuedBytes, int publishPerSecond,
-    int publishBurst, int joinsPerSecond, int joinBurst, int maxRefusals, int connectionsPerIp) {
+    int publishBurst, int joinsPerSecond, int joinBurst, int requestsPerSecond, int requestBurst, int maxRefusals,
+    int connectionsPerIp) {
 
   /** 64 KiB: room for rich events, small enough that a flood of them is cheap to refuse. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 65_536;
@@ -34,6 +38,10 @@ public record LimitsConfig(int maxFrameBytes, int maxRoomsPerSession, int maxQue
   public static final int DEFAULT_JOINS_PER_SECOND = 50;
   /** Enough for a page that restores all its rooms after a reconnect. */
   public static final int DEFAULT_JOIN_BURST = 100;
+  /** 100 requests a second: a page polling presence or typing state stays far below it. */
+  public static final int DEFAULT_REQUESTS_PER_SECOND = 100;
+  /** Enough for a page that asks for the presence of all its rooms at once. */
+  public static final int DEFAULT_REQUEST_BURST = 200;
   /** 100 refusals in a row: a client that ignores rate_limited is not coming back to its senses. */
   public static final int DEFAULT_MAX_REFUSALS = 100;
   /** 10000: offices and mobile carriers put many users behind one address. */
@@ -42,7 +50,7 @@ public record LimitsConfig(int maxFrameBytes, int maxRoomsPerSession, int maxQue
   public static LimitsConfig defaults() {
     return new LimitsConfig(DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_ROOMS_PER_SESSION, DEFAULT_MAX_QUEUED_BYTES,
         DEFAULT_PUBLISH_PER_SECOND, DEFAULT_PUBLISH_BURST, DEFAULT_JOINS_PER_SECOND, DEFAULT_JOIN_BURST,
-        DEFAULT_MAX_REFUSALS, DEFAULT_CONNECTIONS_PER_IP);
+        DEFAULT_REQUESTS_PER_SECOND, DEFAULT_REQUEST_BURST, DEFAULT_MAX_REFUSALS, DEFAULT_CONNECTIONS_PER_IP);
   }
 
   void validate(List<String> problems) {
@@ -53,6 +61,8 @@ public record LimitsConfig(int maxFrameBytes, int maxRoomsPerSession, int maxQue
     HubConfig.require(problems, publishBurst >= 1, "limits.publishBurst", "must be at least 1");
     HubConfig.require(problems, joinsPerSecond >= 1, "limits.joinsPerSecond", "must be at least 1");
     HubConfig.require(problems, joinBurst >= 1, "limits.joinBurst", "must be at least 1");
+    HubConfig.require(problems, requestsPerSecond >= 1, "limits.requestsPerSecond", "must be at least 1");
+    HubConfig.require(problems, requestBurst >= 1, "limits.requestBurst", "must be at least 1");
     HubConfig.require(problems, maxRefusals >= 1, "limits.maxRefusals", "must be at least 1");
     HubConfig.require(problems, connectionsPerIp >= 1, "limits.connectionsPerIp", "must be at least 1");
   }

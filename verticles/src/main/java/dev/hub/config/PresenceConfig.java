@@ -5,14 +5,14 @@ import java.util.List;
 /**
  * Presence bookkeeping.
  *
- * @param refreshMs how often a live session's presence entries are touched; idle sessions cost nothing in between
- * @param staleAfterMs an entry not touched for this long is swept, whatever the cause
+ * @param refreshMs how often a node vouches for all its sessions at once; a session costs no write in between
+ * @param staleAfterMs sessions no live node vouched for within this long are swept, whatever the cause
  * @param sweepMs how often stale entries are looked for
  * @param diffMaxMembers rooms larger than this get no {@code presence_diff}, only counts
  */
 public record PresenceConfig(long refreshMs, long staleAfterMs, long sweepMs, int diffMaxMembers) {
 
-  /** 25 s: several refreshes fit in one staleness window. */
+  /** 25 s: several vouches fit in one staleness window. */
   public static final long DEFAULT_REFRESH_MS = 25_000;
   /** 5 min: a backstop for anything the normal cleanup missed. */
   public static final long DEFAULT_STALE_AFTER_MS = 300_000;

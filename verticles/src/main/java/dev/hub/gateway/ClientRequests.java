@@ -1,16 +1,20 @@
 package dev.hub.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hub.node.HubNode;
-import dev.hub.presence.Member;
+import dev.hub.metrics.HubMetrics;
+import dev.hub.node.RequestRelay;
+import dev.hub.presence.PresenceService;
+import dev.hub.protocol.Member;
 import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameParser;
 import dev.hub.protocol.ProtocolException;
 import dev.hub.protocol.ServerFrame;
+import dev.hub.room.Publication;
 import dev.hub.room.RoomPublisher;
 import dev.hub.session.Session;
+import dev.hub.session.SessionClosedException;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,23 +23,29 @@ import org.slf4j.LoggerFactory;
 final class ClientRequests {
   private static final Logger LOG = LoggerFactory.getLogger(ClientRequests.class);
 
-  private final HubNode node;
+  private final PresenceService presence;
+  private final RoomPublisher publisher;
+  private final RequestRelay relay;
+  private final HubMetrics metrics;
   private final LocalRooms rooms;
   private final ShardSessions sessions;
   private final int maxRooms;
   private final int maxRefusals;
 
-  ClientRequests(HubNode node, LocalRooms rooms, ShardSessions sessions) {
-    this.node = node;
+  ClientRequests(GatewayPorts ports, LocalRooms rooms, ShardSessions sessions) {
+    this.presence = ports.presence();
+    this.publisher = ports.publisher();
+    this.relay = ports.requests();
+    this.metrics = ports.metrics();
     this.rooms = rooms;
     this.sessions = sessions;
-    this.maxRooms = node.config().limits().maxRoomsPerSession();
-    this.maxRefusals = node.config().limits().maxRefusals();
+    this.maxRooms = ports.config().limits().maxRoomsPerSession();
+    this.maxRefusals = ports.config().limits().maxRefusals();
   }
 
   /** One complete text message from the session. */
   void handle(Session session, byte[] message) {
-    node.metrics().frameIn();
+    metrics.frameIn();
     ClientFrame frame;
     try {
       frame = FrameParser.parse(message);
@@ -51,7 +61,9 @@ final class ClientRequests {
         error(session, ref, ErrorCode.FORBIDDEN, "the token does not allow requests for " + request.event());
         return;
       }
-      session.enqueue(() -> request(session, request)).onFailure(e -> failed(session, ref, e));
+      if (admitted(session, session.requests().tryTake(), ref)) {
+        session.enqueue(() -> request(session, request)).onFailure(e -> failed(session, ref, e));
+      }
     } else if (frame instanceof ClientFrame.Join join) {
       if (admitted(session, session.joins().tryTake(), ref)) {
         session.enqueue(() -> join(session, join)).onFailure(e -> failed(session, ref, e));
@@ -63,26 +75,25 @@ final class ClientRequests {
         session.enqueue(() -> publish(session, publish)).onFailure(e -> failed(session, ref, e));
       }
     } else if (frame instanceof ClientFrame.PresenceQuery query) {
-      session.enqueue(() -> presence(session, query)).onFailure(e -> failed(session, ref, e));
+      if (admitted(session, session.requests().tryTake(), ref)) {
+        session.enqueue(() -> presence(session, query)).onFailure(e -> failed(session, ref, e));
+      }
     }
   }
 
   /** A binary message: refused, the connection stays. */
   void binary(Session session) {
-    node.metrics().frameIn();
+    metrics.frameIn();
     error(session, null, ErrorCode.BAD_FRAME, "binary frames are not accepted; send JSON text frames");
   }
 
   private Future<Void> join(Session session, ClientFrame.Join join) {
     String room = join.room();
-    if (!session.isOpen()) {
-      return Future.succeededFuture();
-    }
     if (!session.identity().permissions().mayJoin(room)) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow joining " + room);
     }
     if (session.rooms().contains(room)) {
-      return node.presence().count(room)
+      return presence.queries().count(room)
           .map(count -> reply(session, new ServerFrame.Ack(join.ref(), room, count, null, null)));
     }
     if (session.rooms().size() >= maxRooms) {
@@ -91,12 +102,8 @@ final class ClientRequests {
     Member member = session.info().asMember(System.currentTimeMillis());
     session.joined(room, member.joinedAt());
     return rooms.add(room, session)
-        .compose(v -> node.presence().join(room, member))
-        .map(count -> {
-          reply(session, new ServerFrame.Ack(join.ref(), room, count, null, null));
-          node.announcer().joined(room, member, count);
-          return (Void) null;
-        })
+        .compose(v -> presence.join(room, member))
+        .map(count -> reply(session, new ServerFrame.Ack(join.ref(), room, count, null, null)))
         .onFailure(e -> {
           session.left(room);
           rooms.remove(room, session);
@@ -109,14 +116,8 @@ final class ClientRequests {
       throw new ProtocolException(ErrorCode.NOT_JOINED, "not in room " + room);
     }
     rooms.remove(room, session);
-    return node.presence().leave(room, session.id())
-        .map(left -> {
-          reply(session, new ServerFrame.Ack(leave.ref(), room, null, null, null));
-          if (left != null) {
-            node.announcer().left(left);
-          }
-          return null;
-        });
+    return presence.leave(room, session.id())
+        .map(left -> reply(session, new ServerFrame.Ack(leave.ref(), room, null, null, null)));
   }
 
   private Future<Void> publish(Session session, ClientFrame.Publish publish) {
@@ -127,14 +128,14 @@ final class ClientRequests {
       }
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow publishing to " + publish.room());
     }
-    return node.publisher().publish(publish.room(), publish.event(), publish.data(), publish.id(), session.user(),
-            session.user(), session.id(), publish.echo() ? null : session.id(), RoomPublisher.Source.WEBSOCKET)
+    return publisher.publish(new Publication.FromClient(publish.room(), publish.event(), publish.data(), publish.id(),
+            session.user(), session.id(), publish.echo()))
         .map(result -> reply(session, new ServerFrame.Ack(publish.ref(), null, null, result.id(), null)));
   }
 
   /** Sent in the session's order; the reply comes whenever it comes, holding up none of its later requests. */
   private Future<Void> request(Session session, ClientFrame.Request request) {
-    node.requests().request(request.event(), request.data(), request.timeoutMs(), session.user(), session.id())
+    relay.request(request.event(), request.data(), request.timeoutMs(), session.user(), session.id())
         .onSuccess(data -> reply(session, new ServerFrame.Reply(request.ref(), data)))
         .onFailure(e -> failed(session, request.ref(), e));
     return Future.succeededFuture();
@@ -144,13 +145,13 @@ final class ClientRequests {
     if (!session.rooms().contains(query.room()) && !session.identity().permissions().mayJoin(query.room())) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow seeing " + query.room());
     }
-    return node.presence().members(query.room())
+    return presence.queries().members(query.room())
         .map(members -> reply(session, new ServerFrame.Presence(query.ref(), query.room(), members)));
   }
 
   /**
    * Whether a rate-limited request may go ahead; refuses it with {@code rate_limited} otherwise, and closes
-   * with 4029 a session that keeps going through {@code limits.maxRefusals} refusals in a row.
+   * with 4029 a session that keeps going through {@code limits.maxRefusals} refusals in a row, of any kind.
    */
   private boolean admitted(Session session, boolean tokenTaken, JsonNode ref) {
     if (tokenTaken) {
@@ -170,6 +171,9 @@ final class ClientRequests {
   }
 
   private void failed(Session session, JsonNode ref, Throwable failure) {
+    if (failure instanceof SessionClosedException) {
+      return;
+    }
     if (failure instanceof ProtocolException e) {
       error(session, ref, e.code(), e.getMessage());
     } else {
@@ -179,7 +183,7 @@ final class ClientRequests {
   }
 
   private void error(Session session, JsonNode ref, ErrorCode code, String message) {
-    node.metrics().error(code);
+    metrics.error(code);
     session.outbox().reply(new ServerFrame.Error(ref, code, message));
   }
 }

@@ -1,7 +1,5 @@
 package dev.hub.gateway;
 
-import dev.hub.http.ApiRoutes;
-import dev.hub.node.HubNode;
 import dev.hub.session.BatchScheduler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,7 +13,7 @@ import io.vertx.ext.web.Router;
  * accepted, their local room membership and their heartbeat. Deployed once per event loop.
  */
 public final class GatewayVerticle extends VerticleBase {
-  private final HubNode node;
+  private final GatewayPorts ports;
   private final int port;
   private HttpServer server;
   private ShardSessions sessions;
@@ -24,29 +22,29 @@ public final class GatewayVerticle extends VerticleBase {
   /**
    * @param port the port to bind; the application resolves port 0 once so every instance shares one port
    */
-  public GatewayVerticle(HubNode node, int port) {
-    this.node = node;
+  public GatewayVerticle(GatewayPorts ports, int port) {
+    this.ports = ports;
     this.port = port;
   }
 
   @Override
   public Future<?> start() {
-    LocalRooms rooms = new LocalRooms(context, node.broker(), node.batchPolicy());
-    sessions = new ShardSessions(vertx, node, rooms, new BatchScheduler(vertx, node.config().batch().maxDelayMs()));
-    ClientRequests requests = new ClientRequests(node, rooms, sessions);
-    heartbeat = new Heartbeat(vertx, node, sessions);
+    LocalRooms rooms = new LocalRooms(context, ports.broker(), ports.batchPolicy());
+    sessions = new ShardSessions(vertx, ports, rooms, new BatchScheduler(vertx, ports.config().batch().maxDelayMs()));
+    ClientRequests requests = new ClientRequests(ports, rooms, sessions);
+    heartbeat = new Heartbeat(vertx, ports.config().heartbeat(), sessions);
     heartbeat.start();
 
     Router router = Router.router(vertx);
     // The API's routes first: its error counting and CORS must see the upgrades too.
-    new ApiRoutes(node).mount(router);
-    router.get("/ws").handler(new WebSocketEndpoint(node, sessions, requests)::upgrade);
+    ports.api().mount(router);
+    router.get("/ws").handler(new WebSocketEndpoint(ports, sessions, requests)::upgrade);
 
     HttpServerOptions options = new HttpServerOptions()
-        .setMaxWebSocketFrameSize(decoderFrameLimit(node.config().limits().maxFrameBytes()))
+        .setMaxWebSocketFrameSize(decoderFrameLimit(ports.config().limits().maxFrameBytes()))
         .setIdleTimeout(0);
     server = vertx.createHttpServer(options).requestHandler(router);
-    return server.listen(port, node.config().http().host());
+    return server.listen(port, ports.config().http().host()).onSuccess(s -> ports.sessions().add(this));
   }
 
   /**
@@ -55,7 +53,7 @@ public final class GatewayVerticle extends VerticleBase {
    * itself refuses a frame, Vert.x drops the connection at once and the close frame is lost; that remains only
    * for frames over twice the limit, and bounds what one frame can make the hub buffer.
    */
-  static int decoderFrameLimit(int maxFrameBytes) {
+  public static int decoderFrameLimit(int maxFrameBytes) {
     return (int) Math.min(Integer.MAX_VALUE, 2L * maxFrameBytes);
   }
 
@@ -65,14 +63,23 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** Shutdown, on this verticle's event loop: {@code bye} and close 1001 for every session, presence removed. */
-  public Future<Void> drain() {
-    Promise<Void> drained = Promise.promise();
-    context.runOnContext(v -> sessions.drain().onComplete(drained));
-    return drained.future();
+  Future<Void> drain() {
+    return onThisLoop(() -> sessions.drain());
+  }
+
+  void reassertPresence() {
+    context.runOnContext(v -> sessions.reassertPresence());
+  }
+
+  private Future<Void> onThisLoop(java.util.function.Supplier<Future<Void>> work) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> work.get().onComplete(done));
+    return done.future();
   }
 
   @Override
   public Future<?> stop() {
+    ports.sessions().remove(this);
     heartbeat.stop();
     sessions.stop();
     return server.close();

@@ -1,40 +1,55 @@
 package dev.hub.gateway;
 
+import dev.hub.auth.ConnectionCounter;
 import dev.hub.auth.Identity;
-import dev.hub.node.HubNode;
+import dev.hub.config.HubConfig;
+import dev.hub.metrics.HubMetrics;
+import dev.hub.node.NodeIdentity;
+import dev.hub.presence.LiveSession;
+import dev.hub.presence.PresenceService;
 import dev.hub.presence.SessionInfo;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.EncodedFrame;
 import dev.hub.protocol.ServerFrame;
 import dev.hub.session.BatchScheduler;
 import dev.hub.session.Session;
+import dev.hub.session.SessionClosedException;
 import dev.hub.session.SessionOutbox;
+import dev.hub.session.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The sessions of one event loop, from welcome to the last presence cleanup. */
+/** The sessions of one event loop, from welcome to the last presence cleanup; nothing is kept after that. */
 final class ShardSessions {
   private static final Logger LOG = LoggerFactory.getLogger(ShardSessions.class);
   private static final EncodedFrame BYE = EncodedFrame.of(new ServerFrame.Bye("shutdown", true));
 
-  private final HubNode node;
+  private final HubConfig config;
+  private final NodeIdentity identity;
+  private final PresenceService presence;
+  private final HubMetrics metrics;
+  private final ConnectionCounter connections;
   private final LocalRooms rooms;
   private final BatchScheduler batches;
   private final ExpiryScheduler expiries;
   private final Map<String, Session> sessions = new LinkedHashMap<>();
 
-  ShardSessions(Vertx vertx, HubNode node, LocalRooms rooms, BatchScheduler batches) {
-    this.node = node;
+  ShardSessions(Vertx vertx, GatewayPorts ports, LocalRooms rooms, BatchScheduler batches) {
+    this.config = ports.config();
+    this.identity = ports.identity();
+    this.presence = ports.presence();
+    this.metrics = ports.metrics();
+    this.connections = ports.connections();
     this.rooms = rooms;
     this.batches = batches;
-    this.expiries = new ExpiryScheduler(vertx, this, node.config().auth().leewayMs());
+    this.expiries = new ExpiryScheduler(vertx, this, config.auth().leewayMs());
   }
 
   /**
@@ -42,39 +57,34 @@ final class ShardSessions {
    *
    * @param address the remote address, already counted against {@code limits.connectionsPerIp}
    */
-  Session open(ServerWebSocket socket, Identity identity, String address) {
-    String id = node.newSessionId();
-    SessionInfo info = new SessionInfo(id, identity.user() != null ? identity.user() : "anon-" + id, node.name(),
-        System.currentTimeMillis(), identity.meta());
-    SessionOutbox outbox = new SessionOutbox(socket, node.metrics(), batches, node.config().batch().maxEvents(),
-        GatewayVerticle.decoderFrameLimit(node.config().limits().maxFrameBytes()));
-    Session session = new Session(info, socket, outbox, identity, address, node.config().limits());
+  Session open(Transport transport, Identity who, String address) {
+    String id = identity.newSessionId();
+    SessionInfo info = new SessionInfo(id, who.user() != null ? who.user() : "anon-" + id, identity.name(),
+        System.currentTimeMillis(), who.meta());
+    SessionOutbox outbox = new SessionOutbox(transport, metrics, batches, config.batch().maxEvents());
+    Session session = new Session(info, outbox, who, address, config.limits());
     outbox.overflowHandler(() -> close(session, CloseCode.SLOW_CONSUMER, "slow consumer"));
     sessions.put(id, session);
-    node.metrics().connectionOpened();
-    outbox.reply(new ServerFrame.Welcome(id, info.user(), node.name(),
-        node.config().heartbeat().intervalMs(), ServerFrame.PROTOCOL_VERSION));
-    session.enqueue(() -> node.presence().connect(info))
-        .onFailure(e -> LOG.warn("presence registration of {} failed", id, e));
-    if (identity.expiresAtMs() != null) {
-      expiries.watch(session, identity.expiresAtMs());
+    metrics.connectionOpened();
+    outbox.reply(new ServerFrame.Welcome(id, info.user(), identity.name(), config.heartbeat().intervalMs(),
+        ServerFrame.PROTOCOL_VERSION));
+    session.enqueue(() -> presence.connect(info)).onFailure(e -> logFailure("presence registration", id, e));
+    if (who.expiresAtMs() != null) {
+      expiries.watch(session, who.expiresAtMs());
     }
     return session;
   }
 
   /** Closes a session from the server side: flush what is held, close with the code, clean up now. */
   Future<Void> close(Session session, short code, String reason) {
-    session.outbox().flush();
-    session.outbox().close();
-    if (!session.socket().isClosed()) {
-      session.socket().close(code, reason);
-    }
+    session.outbox().closeTransport(code, reason);
     return gone(session, code);
   }
 
   /**
-   * Forgets a session that closed, whoever closed it: out of its rooms here at once, out of presence after
-   * whatever operation it still had running. Runs once.
+   * Forgets a session that closed, whoever closed it: out of its rooms, its expiry and the connection count here
+   * at once; what it still had queued is dropped; out of presence once the operation it had running is done.
+   * Runs once.
    */
   Future<Void> gone(Session session, int code) {
     if (!session.markClosed()) {
@@ -82,17 +92,22 @@ final class ShardSessions {
     }
     session.outbox().close();
     sessions.remove(session.id());
-    node.connections().release(session.address());
-    node.metrics().connectionClosed(code);
+    expiries.forget(session);
+    connections.release(session.address());
+    metrics.connectionClosed(code);
     for (String room : session.rooms()) {
       rooms.remove(room, session);
     }
-    return session.<Void>enqueue(() -> node.presence().disconnect(session.id())
-        .map(left -> {
-          left.forEach(node.announcer()::left);
-          return null;
-        }))
-        .onFailure(e -> LOG.warn("presence cleanup of {} failed", session.id(), e));
+    return session.afterPending(() -> presence.disconnect(session.id()))
+        .onFailure(e -> logFailure("presence cleanup", session.id(), e));
+  }
+
+  /** Each open session writes its presence again where the cluster lost it, after what it has queued. */
+  void reassertPresence() {
+    for (Session session : List.copyOf(sessions.values())) {
+      session.enqueue(() -> presence.reassert(new LiveSession(session.info(), Map.copyOf(session.memberships()))))
+          .onFailure(e -> logFailure("presence re-assertion", session.id(), e));
+    }
   }
 
   /** Shutdown: every session gets what is held, then {@code bye}, then close 1001. */
@@ -109,8 +124,18 @@ final class ShardSessions {
     expiries.stop();
   }
 
+  Optional<Session> find(String id) {
+    return Optional.ofNullable(sessions.get(id));
+  }
+
   /** A copy of the sessions, safe to walk while closing some. */
   List<Session> snapshot() {
     return List.copyOf(sessions.values());
+  }
+
+  private static void logFailure(String what, String session, Throwable e) {
+    if (!(e instanceof SessionClosedException)) {
+      LOG.warn("{} of {} failed", what, session, e);
+    }
   }
 }

@@ -3,19 +3,23 @@ package dev.hub.gateway;
 import dev.hub.auth.BearerTokens;
 import dev.hub.auth.Identity;
 import dev.hub.auth.InvalidTokenException;
+import dev.hub.auth.ConnectionCounter;
+import dev.hub.auth.OriginPolicy;
+import dev.hub.auth.TokenVerifier;
 import dev.hub.http.HttpReplies;
-import dev.hub.node.HubNode;
+import dev.hub.node.NodeState;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.Names;
 import dev.hub.protocol.ProtocolException;
 import dev.hub.session.Session;
-import dev.hub.session.SocketWrites;
-import dev.hub.session.UpgradeLeftovers;
+import dev.hub.session.VertxInternals;
+import dev.hub.session.WebSocketTransport;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,16 +27,26 @@ import org.slf4j.LoggerFactory;
 final class WebSocketEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketEndpoint.class);
 
-  private final HubNode node;
+  private final NodeState state;
+  private final OriginPolicy origins;
+  private final ConnectionCounter connections;
+  private final Optional<TokenVerifier> verifier;
+  private final VertxInternals internals;
   private final ShardSessions sessions;
   private final ClientRequests requests;
   private final int maxMessageBytes;
+  private final int maxQueuedBytes;
 
-  WebSocketEndpoint(HubNode node, ShardSessions sessions, ClientRequests requests) {
-    this.node = node;
+  WebSocketEndpoint(GatewayPorts ports, ShardSessions sessions, ClientRequests requests) {
+    this.state = ports.state();
+    this.origins = ports.origins();
+    this.connections = ports.connections();
+    this.verifier = ports.verifier();
+    this.internals = ports.internals();
     this.sessions = sessions;
     this.requests = requests;
-    this.maxMessageBytes = node.config().limits().maxFrameBytes();
+    this.maxMessageBytes = ports.config().limits().maxFrameBytes();
+    this.maxQueuedBytes = ports.config().limits().maxQueuedBytes();
   }
 
   /**
@@ -40,28 +54,27 @@ final class WebSocketEndpoint {
    * bad token, 400 for a bad {@code ?user=}); only then upgrades, so nothing is registered for a refusal.
    */
   void upgrade(RoutingContext ctx) {
-    if (node.draining()) {
+    if (state.draining()) {
       HttpReplies.error(ctx, ErrorCode.UNAVAILABLE, "this node is shutting down; connect to another");
       return;
     }
-    if (!node.origins().allows(ctx.request().getHeader("Origin"))) {
+    if (!origins.allows(ctx.request().getHeader("Origin"))) {
       HttpReplies.error(ctx, ErrorCode.FORBIDDEN, "origin not allowed");
       return;
     }
     String address = ctx.request().remoteAddress().hostAddress();
-    if (!node.connections().tryAcquire(address)) {
+    if (!connections.tryAcquire(address)) {
       HttpReplies.error(ctx, ErrorCode.RATE_LIMITED, "too many connections from this address");
       return;
     }
     identify(ctx)
         .compose(identity -> ctx.request().toWebSocket().map(socket -> {
-          SocketWrites.consolidateFlushes(ctx.request().connection());
-          UpgradeLeftovers.release(ctx.request().connection(), socket);
+          internals.upgraded(ctx.request().connection(), socket);
           accept(socket, identity, address);
           return socket;
         }))
         .onFailure(e -> {
-          node.connections().release(address);
+          connections.release(address);
           if (e instanceof InvalidTokenException) {
             HttpReplies.error(ctx, 401, ErrorCode.FORBIDDEN, e.getMessage());
           } else if (e instanceof ProtocolException bad) {
@@ -75,8 +88,8 @@ final class WebSocketEndpoint {
 
   /** The token's identity with auth on; with auth off, the {@code ?user=} name or an anonymous one. */
   private Future<Identity> identify(RoutingContext ctx) {
-    if (node.verifier().isPresent()) {
-      return node.verifier().get().verify(BearerTokens.of(ctx.request()));
+    if (verifier.isPresent()) {
+      return verifier.get().verify(BearerTokens.of(ctx.request()));
     }
     String user = ctx.request().getParam("user");
     if (user != null && !Names.isUser(user)) {
@@ -87,8 +100,8 @@ final class WebSocketEndpoint {
   }
 
   private void accept(ServerWebSocket socket, Identity identity, String address) {
-    socket.setWriteQueueMaxSize(node.config().limits().maxQueuedBytes());
-    Session session = sessions.open(socket, identity, address);
+    socket.setWriteQueueMaxSize(maxQueuedBytes);
+    Session session = sessions.open(new WebSocketTransport(socket, internals), identity, address);
     MessageAssembler assembler = new MessageAssembler(maxMessageBytes);
     socket.frameHandler(frame -> {
       if (!session.isOpen()) {

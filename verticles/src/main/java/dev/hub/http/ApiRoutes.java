@@ -1,9 +1,8 @@
 package dev.hub.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.hub.node.HubNode;
 import dev.hub.node.Readiness;
-import dev.hub.presence.Member;
+import dev.hub.protocol.Member;
 import dev.hub.presence.NodeInfo;
 import dev.hub.presence.RoomCount;
 import dev.hub.protocol.ClientFrame;
@@ -11,7 +10,7 @@ import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameParser;
 import dev.hub.protocol.Names;
 import dev.hub.protocol.ProtocolException;
-import dev.hub.room.RoomPublisher;
+import dev.hub.room.Publication;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -61,10 +60,10 @@ public final class ApiRoutes {
   private record Replayed(int replayed) {
   }
 
-  private final HubNode node;
+  private final ApiPorts ports;
 
-  public ApiRoutes(HubNode node) {
-    this.node = node;
+  public ApiRoutes(ApiPorts ports) {
+    this.ports = ports;
   }
 
   public void mount(Router router) {
@@ -73,34 +72,34 @@ public final class ApiRoutes {
       ctx.addEndHandler(v -> {
         ErrorCode code = ctx.get(HttpReplies.ERROR_CODE);
         if (code != null) {
-          node.metrics().error(code);
+          ports.metrics().error(code);
         }
       });
       ctx.next();
     });
-    if (node.origins().restricts()) {
+    if (ports.origins().restricts()) {
       router.route().handler(CorsHandler.create()
-          .addOrigins(List.copyOf(node.origins().origins()))
+          .addOrigins(List.copyOf(ports.origins().origins()))
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
           .allowedHeaders(Set.of("Authorization", "X-Api-Key", "Content-Type")));
     }
-    router.route("/api/*").handler(new ApiAccess(node.config().auth(), node.verifier()));
+    router.route("/api/*").handler(new ApiAccess(ports.config().auth(), ports.verifier()));
     router.get("/health").handler(ctx -> HttpReplies.json(ctx, 200, new Status("UP")));
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(node.metrics().scrape()));
+        .end(ports.metrics().scrape()));
 
-    router.get("/api/presence").handler(ctx -> answer(ctx, node.presence().totals()));
+    router.get("/api/presence").handler(ctx -> answer(ctx, ports.presence().totals()));
     router.get("/api/rooms").handler(this::rooms);
     router.get("/api/rooms/:room/presence").handler(this::roomPresence);
-    router.get("/api/users/:user/presence").handler(ctx -> answer(ctx, node.presence().user(ctx.pathParam("user"))));
-    router.get("/api/nodes").handler(ctx -> answer(ctx, node.presence().nodes().map(NodeList::new)));
+    router.get("/api/users/:user/presence").handler(ctx -> answer(ctx, ports.presence().user(ctx.pathParam("user"))));
+    router.get("/api/nodes").handler(ctx -> answer(ctx, ports.presence().nodes().map(NodeList::new)));
     router.post("/api/rooms/:room/events")
-        .handler(BodyHandler.create(false).setBodyLimit(node.config().limits().maxFrameBytes()))
+        .handler(BodyHandler.create(false).setBodyLimit(ports.config().limits().maxFrameBytes()))
         .handler(this::publish);
     router.get("/api/dlq").handler(this::deadLetters);
-    router.post("/api/dlq/replay").handler(ctx -> node.deadLetters().replay()
+    router.post("/api/dlq/replay").handler(ctx -> ports.deadLetters().replay()
         .onSuccess(count -> HttpReplies.json(ctx, 202, new Replayed(count)))
         .onFailure(e -> failed(ctx, e)));
 
@@ -111,7 +110,7 @@ public final class ApiRoutes {
     router.errorHandler(405, ctx -> HttpReplies.error(ctx, ErrorCode.METHOD_NOT_ALLOWED,
         "method " + ctx.request().method() + " is not allowed here"));
     router.errorHandler(413, ctx -> HttpReplies.error(ctx, ErrorCode.TOO_LARGE,
-        "body larger than " + node.config().limits().maxFrameBytes() + " bytes"));
+        "body larger than " + ports.config().limits().maxFrameBytes() + " bytes"));
     router.errorHandler(500, ctx -> {
       LOG.warn("HTTP {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
       HttpReplies.error(ctx, ErrorCode.INTERNAL, "the request failed on the server");
@@ -119,8 +118,8 @@ public final class ApiRoutes {
   }
 
   private void ready(RoutingContext ctx) {
-    Map<String, Readiness> checks = node.readiness();
-    String reason = node.draining() ? "draining" : checks.entrySet().stream()
+    Map<String, Readiness> checks = ports.state().readiness();
+    String reason = ports.state().draining() ? "draining" : checks.entrySet().stream()
         .filter(e -> e.getValue().blocksTraffic())
         .map(e -> e.getKey() + ": " + e.getValue().reason())
         .findFirst().orElse(null);
@@ -140,14 +139,14 @@ public final class ApiRoutes {
     String prefix = ctx.request().getParam("prefix", "");
     int limit = limit(ctx);
     if (limit > 0) {
-      answer(ctx, node.presence().rooms(prefix, limit).map(RoomsPage::new));
+      answer(ctx, ports.presence().rooms(prefix, limit).map(RoomsPage::new));
     }
   }
 
   private void deadLetters(RoutingContext ctx) {
     int limit = limit(ctx);
     if (limit > 0) {
-      node.deadLetters().list(limit)
+      ports.deadLetters().list(limit)
           .onSuccess(page -> HttpReplies.json(ctx, 200, page))
           .onFailure(e -> failed(ctx, e));
     }
@@ -188,7 +187,7 @@ public final class ApiRoutes {
       HttpReplies.error(ctx, ErrorCode.INVALID_ROOM, "not a valid room name");
       return;
     }
-    answer(ctx, node.presence().members(room).map(members -> new RoomPresence(room, members.size(), members)));
+    answer(ctx, ports.presence().members(room).map(members -> new RoomPresence(room, members.size(), members)));
   }
 
   private void publish(RoutingContext ctx) {
@@ -203,8 +202,8 @@ public final class ApiRoutes {
       HttpReplies.error(ctx, e.code(), e.getMessage());
       return;
     }
-    answer(ctx, 202, node.publisher().publish(room, event.event(), event.data(), event.id(),
-        ctx.get(ApiAccess.CALLER, API_IDENTITY), null, null, null, RoomPublisher.Source.HTTP)
+    answer(ctx, 202, ports.publisher().publish(new Publication.FromApi(room, event.event(), event.data(), event.id(),
+            ctx.get(ApiAccess.CALLER, API_IDENTITY)))
         .map(result -> new Published(result.id())));
   }
 

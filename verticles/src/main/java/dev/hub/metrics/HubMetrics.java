@@ -1,6 +1,7 @@
 package dev.hub.metrics;
 
 import dev.hub.protocol.ErrorCode;
+import dev.hub.room.PublishMeter;
 import dev.hub.room.RoomPublisher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /** The hub's own meters, exposed in Prometheus text format on {@code /metrics}. */
-public final class HubMetrics {
+public final class HubMetrics implements PublishMeter {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger connections = new AtomicInteger();
@@ -21,6 +22,7 @@ public final class HubMetrics {
   private final Counter framesOut;
   private final Counter batches;
   private final Counter duplicates;
+  private final Counter vouches;
   private final Map<RoomPublisher.Source, Counter> published = new EnumMap<>(RoomPublisher.Source.class);
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
@@ -36,6 +38,8 @@ public final class HubMetrics {
     batches = Counter.builder("hub.batches").description("Batch frames written").register(registry);
     duplicates = Counter.builder("hub.publish.duplicates")
         .description("Publishes dropped as repeats within the dedup window").register(registry);
+    vouches = Counter.builder("hub.presence.vouches")
+        .description("Times this node vouched for all its sessions in presence").register(registry);
     for (RoomPublisher.Source source : RoomPublisher.Source.values()) {
       published.put(source, Counter.builder("hub.events.published").tag("source", source.name().toLowerCase())
           .description("Events accepted for delivery").register(registry));
@@ -72,12 +76,25 @@ public final class HubMetrics {
     errors.get(code).increment();
   }
 
+  @Override
   public void published(RoomPublisher.Source source) {
     published.get(source).increment();
   }
 
+  @Override
   public void duplicatePublish() {
     duplicates.increment();
+  }
+
+  public void presenceVouched() {
+    vouches.increment();
+  }
+
+  /** Whether frames are written through Vert.x internals (1) or the public API only (0). */
+  public void vertxInternals(boolean active) {
+    Gauge.builder("hub.vertx.internals", () -> active ? 1 : 0)
+        .description("1 when the Vert.x internals probe passed; 0 when running on the public API only")
+        .register(registry);
   }
 
   /** The registry, for parts that keep meters of their own (the NATS bridge). */

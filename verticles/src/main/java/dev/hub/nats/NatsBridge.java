@@ -1,13 +1,17 @@
 package dev.hub.nats;
 
 import dev.hub.config.NatsConfig;
-import dev.hub.node.HubNode;
+import dev.hub.node.DeadLetters;
 import dev.hub.node.Readiness;
-import dev.hub.presence.Member;
+import dev.hub.node.RequestRelay;
 import dev.hub.presence.NodeInfo;
 import dev.hub.presence.PresenceListener;
 import dev.hub.protocol.Json;
+import dev.hub.protocol.Member;
+import dev.hub.room.LocalPublisher;
 import dev.hub.room.PublishListener;
+import dev.hub.room.RoomBroker;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Consumer;
 import io.nats.client.Dispatcher;
@@ -15,6 +19,7 @@ import io.nats.client.ErrorListener;
 import io.nats.client.NUID;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,61 +34,78 @@ import org.slf4j.LoggerFactory;
  * {@code request} frames as request-reply; what cannot be delivered to {@code <prefix>.dlq} or the dead-letter
  * file. Deployed when {@code nats.url} is set.
  *
- * <p>Start does not wait for NATS: the link connects, and reconnects, on the bridge's own thread, and its state
- * shows in {@code /ready} (503 while {@code nats.required} and not connected), {@code /metrics} and
- * {@code /api/nodes}. Outbound events wait in a bounded buffer until NATS confirms them, across outages, in order.
+ * <p>Built before the parts that feed it, so that they are given its seams ({@link #published},
+ * {@link #presenceChanged}, {@link #requests()}, {@link #deadLetters()}) when they are built. Start does not
+ * wait for NATS: the link connects, and reconnects, on the bridge's own thread, and its state shows in
+ * {@code /ready} (503 while {@code nats.required} and not connected), {@code /metrics} and {@code /api/nodes}.
+ * Outbound events wait in a bounded buffer until NATS confirms them, across outages, in order.
  */
 public final class NatsBridge extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(NatsBridge.class);
-  /** How often the link's state is written to presence for {@code /api/nodes}, when it changed. */
-  private static final long STATUS_EVERY_MS = 1_000;
-
-  private final HubNode node;
-  private final NodeInfo self;
+  private final String nodeName;
   private final NatsConfig config;
+  private final long shutdownGraceMs;
   private final NatsSubjects subjects;
-  private NatsMetrics metrics;
-  private OutboundBuffer buffer;
-  private DeadLetterSink sink;
-  private NatsLink link;
-  private NatsSender sender;
+  private final RoomBroker broker;
+  private final LocalPublisher inbound;
+  private final NatsMetrics metrics;
+  private final OutboundBuffer buffer;
+  private final DeadLetterSink sink;
+  private final NatsLink link;
+  private final NatsSender sender;
+  private final NatsRequests requests;
+  private final BridgeDeadLetters deadLetters;
   private Thread senderThread;
-  private long statusTimer = -1;
-  private NodeInfo.Nats lastStatus;
   private final java.util.concurrent.atomic.AtomicLong lastSlowWarning = new java.util.concurrent.atomic.AtomicLong();
 
   /**
-   * @param self this node as {@code /api/nodes} lists it; the bridge adds the link's state
+   * @param registry where the bridge's meters go ({@code /metrics})
+   * @param broker asked whether a room has members here before an inbound event is decoded
+   * @param inbound where {@code <prefix>.rooms.<room>} events go: this node's members of the room
    */
-  public NatsBridge(HubNode node, NodeInfo self) {
-    this.node = node;
-    this.self = self;
-    this.config = node.config().nats();
+  public NatsBridge(Vertx vertx, NatsConfig config, String nodeName, long shutdownGraceMs, MeterRegistry registry,
+      RoomBroker broker, LocalPublisher inbound) {
+    this.nodeName = nodeName;
+    this.config = config;
+    this.shutdownGraceMs = shutdownGraceMs;
     this.subjects = new NatsSubjects(config.prefix());
+    this.broker = broker;
+    this.inbound = inbound;
+    this.buffer = new OutboundBuffer(config.bufferBytes());
+    this.link = new NatsLink(new Backoff(config.reconnectWaitMs(), config.maxWaitMs(), config.jitterMs()),
+        this::subscribe, buffer::wake, this::reconnected);
+    this.metrics = new NatsMetrics(registry, link::state, buffer::pendingBytes);
+    link.options(NatsOptions.build(config, "hub " + nodeName, link.listener(), errorListener()));
+    DeadLetterFile file = new DeadLetterFile(Path.of(config.dlqDir()), nodeName);
+    this.sink = new DeadLetterSink(subjects.dlq(), file, config.jetstream(), Duration.ofMillis(config.ackTimeoutMs()),
+        metrics);
+    this.sender = new NatsSender(link, buffer, sink, config, metrics);
+    this.requests = new NatsRequests(vertx, link, subjects, config, metrics);
+    this.deadLetters = new BridgeDeadLetters(vertx, file, sink, buffer, config.ackTimeoutMs());
   }
 
   @Override
   public Future<?> start() {
-    buffer = new OutboundBuffer(config.bufferBytes());
-    link = new NatsLink(new Backoff(config.reconnectWaitMs(), config.maxWaitMs(), config.jitterMs()),
-        this::subscribe, buffer::wake, () -> metrics.reconnected());
-    metrics = new NatsMetrics(node.metrics().registry(), link::state, buffer::pendingBytes);
-    link.options(NatsOptions.build(config, "hub " + node.name(), link.listener(), errorListener()));
-    DeadLetterFile file = new DeadLetterFile(Path.of(config.dlqDir()), node.name());
-    sink = new DeadLetterSink(subjects.dlq(), file, config.jetstream(), Duration.ofMillis(config.ackTimeoutMs()),
-        metrics);
-    sender = new NatsSender(link, buffer, sink, config, metrics);
     senderThread = new Thread(sender, "hub-nats-sender");
     senderThread.setDaemon(true);
     senderThread.start();
-
-    node.readinessCheck("nats", this::readiness);
-    node.attachBridge(this::published, this::presenceChanged, new NatsRequests(vertx, link, subjects, config, metrics),
-        new BridgeDeadLetters(vertx, file, sink, buffer, config.ackTimeoutMs()));
-    statusTimer = vertx.setPeriodic(STATUS_EVERY_MS, id -> reportStatus());
     LOG.info("NATS bridge on {} (prefix {}, {} mode)", config.url(), config.prefix(),
         config.jetstream() ? "JetStream" : "core");
     return Future.succeededFuture();
+  }
+
+  private void reconnected() {
+    metrics.reconnected();
+  }
+
+  /** Where {@code request} frames go. */
+  public RequestRelay requests() {
+    return requests;
+  }
+
+  /** The dead-letter file, for {@code GET /api/dlq} and {@code POST /api/dlq/replay}. */
+  public DeadLetters deadLetters() {
+    return deadLetters;
   }
 
   /**
@@ -92,8 +114,7 @@ public final class NatsBridge extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(statusTimer);
-    long drainMs = Math.min(config.ackTimeoutMs(), node.config().shutdown().graceMs() / 4);
+    long drainMs = Math.min(config.ackTimeoutMs(), shutdownGraceMs / 4);
     return vertx.executeBlocking(() -> {
       if (link.connected() != null) {
         buffer.awaitEmpty(drainMs);
@@ -115,7 +136,7 @@ public final class NatsBridge extends VerticleBase {
   /** Inbound: one subscription to the whole prefix on each new connection, registered before it is used. */
   private void subscribe(Connection connection) {
     Dispatcher dispatcher = connection.createDispatcher(
-        new NatsInbound(subjects, node.broker(), node.publisher(), metrics));
+        new NatsInbound(subjects, broker, inbound, metrics));
     dispatcher.subscribe(subjects.allRooms());
     try {
       connection.flush(Duration.ofMillis(config.connectTimeoutMs()));
@@ -127,13 +148,15 @@ public final class NatsBridge extends VerticleBase {
     }
   }
 
-  private void published(PublishListener.Published event) {
+  /** Every accepted client publish, out on {@code <prefix>.events.<room>}. */
+  public void published(PublishListener.Published event) {
     NatsPayloads.ClientEvent body = new NatsPayloads.ClientEvent(event.room(), event.event(), event.data(),
-        event.id(), event.ts(), event.user(), event.session(), node.name());
+        event.id(), event.ts(), event.user(), event.session(), nodeName);
     offer(new Outgoing(subjects.events(event.room()), event.id(), event.user(), bytes(body)));
   }
 
-  private void presenceChanged(PresenceListener.Change change) {
+  /** Every presence change, out on {@code <prefix>.presence.<room>}. */
+  public void presenceChanged(PresenceListener.Change change) {
     Member member = change.member();
     NatsPayloads.PresenceEvent body = new NatsPayloads.PresenceEvent(change.joined() ? "join" : "leave",
         change.room(), member.user(), member.session(), member.node(), change.ts());
@@ -154,7 +177,8 @@ public final class NatsBridge extends VerticleBase {
     }
   }
 
-  private Readiness readiness() {
+  /** The {@code nats} line of {@code /ready}. */
+  public Readiness readiness() {
     NodeInfo.Nats status = status();
     if (link.state() == NatsLink.State.CONNECTED) {
       return new Readiness("UP", null, status);
@@ -166,19 +190,6 @@ public final class NatsBridge extends VerticleBase {
   /** The link's state as {@code /api/nodes} shows it. */
   public NodeInfo.Nats status() {
     return new NodeInfo.Nats(link.state().wire(), link.server(), buffer.pendingBytes());
-  }
-
-  /**
-   * Writes the link's state into this node's presence entry when it changed; never once the node drains (the
-   * entry is being removed).
-   */
-  private void reportStatus() {
-    NodeInfo.Nats status = status();
-    if (node.draining() || status.equals(lastStatus)) {
-      return;
-    }
-    lastStatus = status;
-    node.presence().registerNode(self.withNats(status)).onFailure(e -> lastStatus = null);
   }
 
   private ErrorListener errorListener() {

@@ -2,7 +2,7 @@ package dev.hub.nats;
 
 import dev.hub.protocol.Names;
 import dev.hub.room.RoomBroker;
-import dev.hub.room.RoomPublisher;
+import dev.hub.room.LocalPublisher;
 import io.nats.client.Message;
 import io.nats.client.MessageHandler;
 
@@ -16,10 +16,10 @@ import io.nats.client.MessageHandler;
 final class NatsInbound implements MessageHandler {
   private final NatsSubjects subjects;
   private final RoomBroker broker;
-  private final RoomPublisher publisher;
+  private final LocalPublisher publisher;
   private final NatsMetrics metrics;
 
-  NatsInbound(NatsSubjects subjects, RoomBroker broker, RoomPublisher publisher, NatsMetrics metrics) {
+  NatsInbound(NatsSubjects subjects, RoomBroker broker, LocalPublisher publisher, NatsMetrics metrics) {
     this.subjects = subjects;
     this.broker = broker;
     this.publisher = publisher;
@@ -38,7 +38,7 @@ final class NatsInbound implements MessageHandler {
       return;
     }
     InboundPayload payload = InboundPayload.decode(message.getData());
-    publisher.publishFromNats(room, payload.event(), payload.data(), payload.id());
+    publisher.publish(room, payload.event(), payload.data(), payload.id());
     metrics.received();
   }
 }

@@ -1,8 +1,9 @@
 package dev.hub.presence;
 
+import dev.hub.protocol.Member;
+
 import io.vertx.core.Future;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +19,7 @@ import java.util.TreeMap;
 public final class LocalPresenceStore implements PresenceStore {
 
   private final Map<String, NodeInfo> nodes = new LinkedHashMap<>();
+  private final Map<String, Long> vouchedAt = new HashMap<>();
   private final TreeMap<String, Map<String, Member>> rooms = new TreeMap<>();
   private final Map<String, Entry> sessions = new HashMap<>();
   private final Map<String, Set<String>> sessionsByUser = new HashMap<>();
@@ -25,18 +27,22 @@ public final class LocalPresenceStore implements PresenceStore {
   private static final class Entry {
     final SessionInfo info;
     final Set<String> rooms = new LinkedHashSet<>();
-    long lastSeen;
 
     Entry(SessionInfo info) {
       this.info = info;
-      this.lastSeen = info.connectedAt();
     }
   }
 
   @Override
   public synchronized Future<Void> registerNode(NodeInfo node) {
     nodes.put(node.node(), node);
+    vouchedAt.put(node.node(), System.currentTimeMillis());
     return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Boolean> vouch(NodeInfo node, long now) {
+    return Future.succeededFuture(vouchedAt.put(node.node(), now) != null);
   }
 
   @Override
@@ -75,30 +81,54 @@ public final class LocalPresenceStore implements PresenceStore {
   @Override
   public synchronized Future<Void> unregisterNode(String node) {
     nodes.remove(node);
+    vouchedAt.remove(node);
     return Future.succeededFuture();
   }
 
   @Override
-  public synchronized Future<Void> touch(Collection<LiveSession> touched, long now) {
-    for (LiveSession live : touched) {
-      Entry entry = sessions.get(live.info().session());
-      if (entry != null) {
-        entry.lastSeen = now;
+  public synchronized Future<List<RoomJoin>> reassert(LiveSession live) {
+    SessionInfo info = live.info();
+    if (!sessions.containsKey(info.session())) {
+      connect(info);
+    }
+    Entry entry = sessions.get(info.session());
+    List<RoomJoin> back = new ArrayList<>();
+    for (String room : live.rooms().keySet()) {
+      Map<String, Member> members = rooms.computeIfAbsent(room, r -> new LinkedHashMap<>());
+      if (!members.containsKey(info.session())) {
+        Member member = live.member(room);
+        members.put(info.session(), member);
+        entry.rooms.add(room);
+        back.add(new RoomJoin(room, member, members.size()));
       }
     }
-    return Future.succeededFuture();
+    return Future.succeededFuture(back);
   }
 
   @Override
   public synchronized Future<List<RoomLeave>> sweep(long staleBefore) {
     List<String> stale = new ArrayList<>();
     sessions.forEach((id, entry) -> {
-      if (entry.lastSeen < staleBefore) {
+      Long vouched = vouchedAt.get(entry.info.node());
+      if (vouched == null || vouched < staleBefore) {
         stale.add(id);
       }
     });
     List<RoomLeave> left = new ArrayList<>();
     for (String session : stale) {
+      left.addAll(removeSession(session));
+    }
+    return Future.succeededFuture(left);
+  }
+
+  @Override
+  public synchronized Future<List<RoomLeave>> removeNode(String node) {
+    nodes.remove(node);
+    vouchedAt.remove(node);
+    List<String> gone = sessions.entrySet().stream()
+        .filter(e -> e.getValue().info.node().equals(node)).map(Map.Entry::getKey).toList();
+    List<RoomLeave> left = new ArrayList<>();
+    for (String session : gone) {
       left.addAll(removeSession(session));
     }
     return Future.succeededFuture(left);
@@ -134,7 +164,8 @@ public final class LocalPresenceStore implements PresenceStore {
     for (String session : sessionsByUser.getOrDefault(user, Set.of())) {
       Entry entry = sessions.get(session);
       found.add(new UserPresence.UserSession(session, entry.info.node(), List.copyOf(entry.rooms),
-          entry.info.connectedAt(), entry.lastSeen));
+          entry.info.connectedAt(), Math.max(entry.info.connectedAt(),
+              vouchedAt.getOrDefault(entry.info.node(), 0L))));
     }
     return Future.succeededFuture(new UserPresence(user, !found.isEmpty(), found));
   }

@@ -1,5 +1,7 @@
 package dev.hub.presence;
 
+import dev.hub.protocol.Member;
+
 import dev.hub.protocol.EncodedFrame;
 import dev.hub.protocol.ServerFrame;
 import dev.hub.room.Broadcast;
@@ -7,7 +9,7 @@ import dev.hub.room.RoomBroker;
 import java.util.List;
 
 /**
- * Sends {@code presence_diff} to the other members of a room while it has at most
+ * Says what changed, for {@link PresenceService} alone: sends {@code presence_diff} to the other members of a room while it has at most
  * {@code presence.diffMaxMembers} members; above that only counts are kept current. Tells its listener of
  * every change, whatever the room's size.
  */
@@ -22,16 +24,17 @@ public final class PresenceAnnouncer {
     this.listener = listener;
   }
 
-  /** A member joined; {@code members} is the room's count with it. */
-  public void joined(String room, Member member, int members) {
-    listener.changed(new PresenceListener.Change(true, room, member, System.currentTimeMillis()));
-    if (members <= diffMaxMembers) {
-      send(room, new ServerFrame.PresenceDiff(room, List.of(member), List.of()), member.session());
+  /** A member joined (or came back). */
+  void joined(RoomJoin join) {
+    Member member = join.member();
+    listener.changed(new PresenceListener.Change(true, join.room(), member, System.currentTimeMillis()));
+    if (join.members() <= diffMaxMembers) {
+      send(join.room(), new ServerFrame.PresenceDiff(join.room(), List.of(member), List.of()), member.session());
     }
   }
 
   /** A member left; the diff goes while the room, counting the leaver, was small enough. */
-  public void left(RoomLeave leave) {
+  void left(RoomLeave leave) {
     listener.changed(new PresenceListener.Change(false, leave.room(), leave.member(), System.currentTimeMillis()));
     if (leave.remaining() + 1 <= diffMaxMembers) {
       send(leave.room(), new ServerFrame.PresenceDiff(leave.room(), List.of(), List.of(leave.member())),

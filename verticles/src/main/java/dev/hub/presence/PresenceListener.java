@@ -1,5 +1,7 @@
 package dev.hub.presence;
 
+import dev.hub.protocol.Member;
+
 /**
  * Told of every membership that began or ended on this node's watch, whatever the room's size: joins, leaves,
  * disconnects, stale sweeps and a dead node's cleanup (which one node of the cluster runs, so each change is

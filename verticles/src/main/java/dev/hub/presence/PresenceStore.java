@@ -1,18 +1,33 @@
 package dev.hub.presence;
 
+import dev.hub.protocol.Member;
 import io.vertx.core.Future;
-import java.util.Collection;
 import java.util.List;
 
 /**
- * Who is connected and in which rooms, cluster-wide. Writes complete only once every node's queries see
- * them (read your writes). Implementations: {@link LocalPresenceStore} for a single node; a distributed one
- * for the cluster.
+ * Where presence is kept: in memory for a single node ({@link LocalPresenceStore}), in Hazelcast for a cluster.
+ * Writes complete only once every node's queries see them (read your writes). Only {@link PresenceService}
+ * writes to it, and only it announces what changed.
+ *
+ * <p>A node vouches for all its sessions at once ({@link #vouch}); a session's own entries are written when it
+ * connects, joins, leaves and closes, and never in between, so an idle session costs no writes and nothing can
+ * write a session's entries back after it left.
  */
-public interface PresenceStore {
+public interface PresenceStore extends PresenceQueries {
 
-  /** Announces a node so {@link #nodes()} lists it. */
+  /** Announces a node so {@link #nodes()} lists it, and vouches for it. */
   Future<Void> registerNode(NodeInfo node);
+
+  /** Removes a node from {@link #nodes()} when it stops. */
+  Future<Void> unregisterNode(String node);
+
+  /**
+   * Says the node is alive, and with it every session it holds.
+   *
+   * @return false when the node's own entry was missing (the cluster lost it: a split that healed, a member that
+   *     restarted), so its sessions should be written again
+   */
+  Future<Boolean> vouch(NodeInfo node, long now);
 
   /** Registers a connected session, in no room yet. */
   Future<Void> connect(SessionInfo session);
@@ -27,31 +42,24 @@ public interface PresenceStore {
   /** Removes a session from a room; {@code null} when it was not a member. */
   Future<RoomLeave> leave(String room, String session);
 
-  /** Removes a session and all its memberships; what it left, for {@code presence_diff}. */
+  /** Removes a session and all its memberships; what it left. */
   Future<List<RoomLeave>> disconnect(String session);
 
-  /** Removes a node from {@link #nodes()} when it stops. */
-  Future<Void> unregisterNode(String node);
+  /**
+   * Writes a live session's entries again where they are missing.
+   *
+   * @return the memberships that were missing and are back, each with the room's count
+   */
+  Future<List<RoomJoin>> reassert(LiveSession session);
 
   /**
-   * Marks sessions as still alive, so the stale sweep leaves them alone, and writes again any of their entries
-   * that went missing, so presence converges after a split heals.
+   * Removes the sessions that no live node vouches for: those of nodes that left the cluster or have not vouched
+   * since {@code staleBefore}, and any whose node is unknown. Runs on one node of the cluster at a time.
+   *
+   * @return what they left
    */
-  Future<Void> touch(Collection<LiveSession> sessions, long now);
-
-  /** Removes every session last touched before {@code staleBefore}; what they left. */
   Future<List<RoomLeave>> sweep(long staleBefore);
 
-  Future<List<Member>> members(String room);
-
-  Future<Integer> count(String room);
-
-  /** Up to {@code limit} rooms whose name starts with {@code prefix}, sorted by name. */
-  Future<List<RoomCount>> rooms(String prefix, int limit);
-
-  Future<UserPresence> user(String user);
-
-  Future<Totals> totals();
-
-  Future<List<NodeInfo>> nodes();
+  /** Removes everything of a node that left the cluster; what its sessions left. Idempotent. */
+  Future<List<RoomLeave>> removeNode(String node);
 }

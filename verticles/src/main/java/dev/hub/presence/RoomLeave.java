@@ -1,5 +1,7 @@
 package dev.hub.presence;
 
+import dev.hub.protocol.Member;
+
 /**
  * A membership that ended.
  *

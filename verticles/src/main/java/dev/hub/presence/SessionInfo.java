@@ -1,5 +1,7 @@
 package dev.hub.presence;
 
+import dev.hub.protocol.Member;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** A connected session, registered in presence from its first frame until it goes. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hub.presence.Member;
 import java.util.List;
 
 /** The frames the server sends (PROTOCOL.md section 1, "Server to client"), serialised with {@link Json}. */

@@ -1,19 +1,18 @@
 package dev.hub.room;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hub.metrics.HubMetrics;
 import dev.hub.protocol.EncodedFrame;
 import dev.hub.protocol.ServerFrame;
 import io.vertx.core.Future;
 
-/** The one way an event enters a room, whoever sends it: a WebSocket client, the HTTP API or NATS. */
+/**
+ * The way a client's or the HTTP API's event enters a room, for every member on every node. Events that every
+ * node receives by itself (NATS) enter through {@link LocalPublisher} instead.
+ */
 public final class RoomPublisher {
 
   /** Where an event came from, for metrics. */
   public enum Source { WEBSOCKET, HTTP, NATS }
-
-  /** The identity NATS events are deduplicated under. */
-  public static final String NATS_IDENTITY = "nats";
 
   /**
    * An accepted publish.
@@ -26,75 +25,57 @@ public final class RoomPublisher {
   private final RoomBroker broker;
   private final EventIds ids;
   private final DedupStore dedup;
-  private final LocalDedup natsDedup;
-  private final HubMetrics metrics;
+  private final PublishMeter meter;
   private final PublishListener listener;
 
   /**
    * @param dedup ids of client and HTTP publishes, shared by the cluster
-   * @param natsDedup ids of NATS events, which each node receives and deduplicates for itself
    * @param listener told of every accepted WebSocket publish
    */
-  public RoomPublisher(RoomBroker broker, EventIds ids, DedupStore dedup, LocalDedup natsDedup, HubMetrics metrics,
+  public RoomPublisher(RoomBroker broker, EventIds ids, DedupStore dedup, PublishMeter meter,
       PublishListener listener) {
     this.broker = broker;
     this.ids = ids;
     this.dedup = dedup;
-    this.natsDedup = natsDedup;
-    this.metrics = metrics;
+    this.meter = meter;
     this.listener = listener;
   }
 
-  /**
-   * Encodes the event once and hands it to the broker.
-   *
-   * @param identity whose ids are deduplicated: the user, or {@code api} for the HTTP API without a token
-   * @param from the {@code from} field; {@code null} for server-side events
-   * @param session the publishing session, or {@code null} for HTTP
-   * @param excludeSession a session that must not get it ({@code echo:false}), or {@code null}
-   */
-  public Future<Result> publish(String room, String event, JsonNode data, String clientId, String identity,
-      String from, String session, String excludeSession, Source source) {
-    if (clientId == null) {
-      return Future.succeededFuture(deliver(room, event, data, ids.next(), identity, from, session, excludeSession,
-          source));
+  /** Encodes the event once and hands it to the broker; a client id seen within the window is not delivered again. */
+  public Future<Result> publish(Publication publication) {
+    if (publication.clientId() == null) {
+      return Future.succeededFuture(deliver(publication, ids.next()));
     }
-    return dedup.firstTime(identity, clientId).map(first -> {
+    return dedup.firstTime(identity(publication), publication.clientId()).map(first -> {
       if (!first) {
-        metrics.duplicatePublish();
-        return new Result(clientId, true);
+        meter.duplicatePublish();
+        return new Result(publication.clientId(), true);
       }
-      return deliver(room, event, data, clientId, identity, from, session, excludeSession, source);
+      return deliver(publication, publication.clientId());
     });
   }
 
-  private Result deliver(String room, String event, JsonNode data, String id, String identity, String from,
-      String session, String excludeSession, Source source) {
+  private static String identity(Publication publication) {
+    return publication instanceof Publication.FromClient client ? client.user()
+        : ((Publication.FromApi) publication).identity();
+  }
+
+  private Result deliver(Publication publication, String id) {
     long ts = System.currentTimeMillis();
-    EncodedFrame frame = EncodedFrame.of(new ServerFrame.Event(room, event, data, id, ts, from, null));
-    broker.publish(new Broadcast(room, event, frame, excludeSession));
-    metrics.published(source);
-    if (source == Source.WEBSOCKET) {
-      listener.accepted(new PublishListener.Published(room, event, data, id, ts, identity, session));
+    String room = publication.room();
+    if (publication instanceof Publication.FromClient client) {
+      EncodedFrame frame = EncodedFrame.of(new ServerFrame.Event(room, client.event(), client.data(), id, ts,
+          client.user(), null));
+      broker.publish(new Broadcast(room, client.event(), frame, client.echo() ? null : client.session()));
+      meter.published(Source.WEBSOCKET);
+      listener.accepted(new PublishListener.Published(room, client.event(), client.data(), id, ts, client.user(),
+          client.session()));
+    } else {
+      EncodedFrame frame = EncodedFrame.of(new ServerFrame.Event(room, publication.event(), publication.data(), id,
+          ts, null, null));
+      broker.publish(new Broadcast(room, publication.event(), frame, null));
+      meter.published(Source.HTTP);
     }
     return new Result(id, false);
   }
-
-  /**
-   * An event from NATS: every node receives it by itself, so it goes to this node's members only, and never back
-   * out to NATS. No {@code from}; a given id is deduplicated under {@link #NATS_IDENTITY}.
-   */
-  public Result publishFromNats(String room, String event, JsonNode data, String clientId) {
-    if (clientId != null && !natsDedup.firstTimeNow(NATS_IDENTITY, clientId)) {
-      metrics.duplicatePublish();
-      return new Result(clientId, true);
-    }
-    String id = clientId != null ? clientId : ids.next();
-    EncodedFrame frame = EncodedFrame.of(new ServerFrame.Event(room, event, data, id, System.currentTimeMillis(), null,
-        null));
-    broker.publishLocal(new Broadcast(room, event, frame, null));
-    metrics.published(Source.NATS);
-    return new Result(id, false);
-  }
-
 }

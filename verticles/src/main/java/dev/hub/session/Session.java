@@ -5,7 +5,6 @@ import dev.hub.auth.TokenBucket;
 import dev.hub.config.LimitsConfig;
 import dev.hub.presence.SessionInfo;
 import io.vertx.core.Future;
-import io.vertx.core.http.ServerWebSocket;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,40 +12,37 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * One WebSocket connection's state. Owned by the event loop that accepted it; nothing here is touched from
- * another thread.
+ * One client connection's state, whatever its transport: identity, rooms, outbox, rate limits and the ordered
+ * queue of its requests. Owned by the event loop that accepted it; nothing here is touched from another thread.
  */
 public final class Session {
   private final SessionInfo info;
-  private final ServerWebSocket socket;
   private final SessionOutbox outbox;
   private final Identity identity;
   private final String address;
   private final TokenBucket publishes;
   private final TokenBucket joins;
+  private final TokenBucket requests;
   private int refusalsInARow;
   private final Map<String, Long> joinedAt = new LinkedHashMap<>();
   private long lastHeardAt;
   private long lastPingedAt;
-  private long lastTouchedAt;
   private Future<?> tail = Future.succeededFuture();
   private boolean open = true;
 
   /**
    * @param address the remote address, counted against {@code limits.connectionsPerIp}
    */
-  public Session(SessionInfo info, ServerWebSocket socket, SessionOutbox outbox, Identity identity, String address,
-      LimitsConfig limits) {
+  public Session(SessionInfo info, SessionOutbox outbox, Identity identity, String address, LimitsConfig limits) {
     this.info = info;
-    this.socket = socket;
     this.outbox = outbox;
     this.identity = identity;
     this.address = address;
     this.publishes = new TokenBucket(limits.publishPerSecond(), limits.publishBurst());
     this.joins = new TokenBucket(limits.joinsPerSecond(), limits.joinBurst());
+    this.requests = new TokenBucket(limits.requestsPerSecond(), limits.requestBurst());
     this.lastHeardAt = info.connectedAt();
     this.lastPingedAt = info.connectedAt();
-    this.lastTouchedAt = info.connectedAt();
   }
 
   public String id() {
@@ -77,7 +73,12 @@ public final class Session {
     return joins;
   }
 
-  /** A rate-limited request was refused; how many in a row now. */
+  /** {@code presence}, {@code request}, {@code state} and {@code refresh} share this bucket. */
+  public TokenBucket requests() {
+    return requests;
+  }
+
+  /** A rate-limited request of any kind was refused; how many in a row now. */
   public int refused() {
     return ++refusalsInARow;
   }
@@ -85,10 +86,6 @@ public final class Session {
   /** A rate-limited request went through. */
   public void admitted() {
     refusalsInARow = 0;
-  }
-
-  public ServerWebSocket socket() {
-    return socket;
   }
 
   public SessionOutbox outbox() {
@@ -100,7 +97,7 @@ public final class Session {
     return Collections.unmodifiableSet(joinedAt.keySet());
   }
 
-  /** The session's memberships with the time each began, for presence refreshes. */
+  /** The session's memberships with the time each began, for re-asserting presence. */
   public Map<String, Long> memberships() {
     return Collections.unmodifiableMap(joinedAt);
   }
@@ -141,20 +138,22 @@ public final class Session {
     lastPingedAt = now;
   }
 
-  public long lastTouchedAt() {
-    return lastTouchedAt;
-  }
-
-  public void touched(long now) {
-    lastTouchedAt = now;
-  }
-
   /**
    * Runs {@code op} once the session's previous asynchronous operation has finished, so that a session's
    * requests take effect in the order it sent them (a publish right after a join sees the join). Runs at once
-   * when nothing is pending.
+   * when nothing is pending. Once the session has closed, what is still queued is dropped: it completes with
+   * {@link SessionClosedException} instead of running.
    */
   public <T> Future<T> enqueue(Supplier<Future<T>> op) {
+    return chain(() -> open ? op.get() : Future.failedFuture(SessionClosedException.INSTANCE));
+  }
+
+  /** Runs {@code op} after whatever is pending, even once the session has closed: its cleanup. */
+  public <T> Future<T> afterPending(Supplier<Future<T>> op) {
+    return chain(op);
+  }
+
+  private <T> Future<T> chain(Supplier<Future<T>> op) {
     Future<T> result = tail.isComplete() ? run(op) : tail.transform(ar -> run(op));
     tail = result;
     return result;

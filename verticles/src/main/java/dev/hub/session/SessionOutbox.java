@@ -3,40 +3,30 @@ package dev.hub.session;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.protocol.EncodedFrame;
 import dev.hub.protocol.ServerFrame;
-import io.vertx.core.http.ServerWebSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Everything a session is sent passes here, on the session's event loop: replies go out at once, batchable
  * events are held (PROTOCOL.md section 4), anything else first flushes what is held so order is kept. When the
- * socket's outbound queue passes {@code limits.maxQueuedBytes} the overflow handler runs and nothing more is
- * written. Frames arrive encoded once per node and are written as they are (see {@link SocketWrites}).
+ * transport's outbound queue passes {@code limits.maxQueuedBytes} the overflow handler runs and nothing more is
+ * written. Frames arrive encoded once per node and are handed to the transport as they are.
  */
 public final class SessionOutbox {
-  private static final byte[] BATCH_HEAD = "{\"type\":\"batch\",\"events\":[".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] BATCH_TAIL = "]}".getBytes(StandardCharsets.UTF_8);
-
-  private final ServerWebSocket socket;
+  private final Transport transport;
   private final HubMetrics metrics;
   private final BatchScheduler scheduler;
   private final int maxEvents;
-  private final int maxFrameBytes;
   private final ArrayList<EncodedFrame> held = new ArrayList<>();
   private long generation;
   private boolean open = true;
   private Runnable overflowHandler = () -> { };
 
-  /**
-   * @param maxFrameBytes the largest frame written whole; a larger one is split into continuation frames
-   */
-  public SessionOutbox(ServerWebSocket socket, HubMetrics metrics, BatchScheduler scheduler, int maxEvents,
-      int maxFrameBytes) {
-    this.socket = socket;
+  public SessionOutbox(Transport transport, HubMetrics metrics, BatchScheduler scheduler, int maxEvents) {
+    this.transport = transport;
     this.metrics = metrics;
     this.scheduler = scheduler;
     this.maxEvents = maxEvents;
-    this.maxFrameBytes = maxFrameBytes;
   }
 
   /** Runs once, when the outbound queue first passes its bound. */
@@ -46,7 +36,10 @@ public final class SessionOutbox {
 
   /** A reply ({@code ack}, {@code error}, {@code pong}...): neither waits for nor flushes held events. */
   public void reply(ServerFrame frame) {
-    write(EncodedFrame.of(frame).utf8());
+    if (writable()) {
+      transport.frame(EncodedFrame.of(frame));
+      written();
+    }
   }
 
   /** An {@code event} frame; held when batchable, else sent after whatever is held. */
@@ -67,34 +60,25 @@ public final class SessionOutbox {
   /** A frame that must not overtake held events ({@code presence_diff}, {@code bye}). */
   public void ordered(EncodedFrame frame) {
     flush();
-    write(frame.utf8());
+    if (writable()) {
+      transport.frame(frame);
+      written();
+    }
   }
 
-  /** Sends what is held as one {@code batch} frame. */
+  /** Sends what is held as one {@code batch}. */
   public void flush() {
     if (held.isEmpty()) {
       return;
     }
-    int size = BATCH_HEAD.length + BATCH_TAIL.length + held.size() - 1;
-    for (EncodedFrame frame : held) {
-      size += frame.utf8().length;
-    }
-    byte[] batch = new byte[size];
-    System.arraycopy(BATCH_HEAD, 0, batch, 0, BATCH_HEAD.length);
-    int at = BATCH_HEAD.length;
-    for (int i = 0; i < held.size(); i++) {
-      if (i > 0) {
-        batch[at++] = ',';
-      }
-      byte[] event = held.get(i).utf8();
-      System.arraycopy(event, 0, batch, at, event.length);
-      at += event.length;
-    }
-    System.arraycopy(BATCH_TAIL, 0, batch, at, BATCH_TAIL.length);
+    List<EncodedFrame> batch = List.copyOf(held);
     held.clear();
     generation++;
-    write(batch);
-    metrics.batchOut();
+    if (writable()) {
+      transport.batch(batch);
+      written();
+      metrics.batchOut();
+    }
   }
 
   void flushGeneration(long due) {
@@ -103,19 +87,33 @@ public final class SessionOutbox {
     }
   }
 
+  /** The heartbeat's probe, through the same transport as everything else. */
+  public void ping() {
+    if (writable()) {
+      transport.ping();
+    }
+  }
+
+  /** Flushes what is held, then closes the transport with the code; nothing is written after. */
+  public void closeTransport(short code, String reason) {
+    flush();
+    close();
+    transport.close(code, reason);
+  }
+
   /** Stops all writing; what is still held is dropped. */
   public void close() {
     open = false;
     held.clear();
   }
 
-  private void write(byte[] frame) {
-    if (!open || socket.isClosed()) {
-      return;
-    }
-    SocketWrites.writeText(socket, frame, maxFrameBytes);
+  private boolean writable() {
+    return open && !transport.isClosed();
+  }
+
+  private void written() {
     metrics.frameOut();
-    if (socket.writeQueueFull()) {
+    if (transport.writeQueueFull()) {
       open = false;
       held.clear();
       overflowHandler.run();

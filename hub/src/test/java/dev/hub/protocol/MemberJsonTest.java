@@ -1,4 +1,4 @@
-package dev.hub.presence;
+package dev.hub.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

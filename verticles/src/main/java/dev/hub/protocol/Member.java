@@ -1,4 +1,4 @@
-package dev.hub.presence;
+package dev.hub.protocol;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
-import dev.hub.protocol.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;

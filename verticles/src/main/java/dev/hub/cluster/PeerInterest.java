@@ -1,0 +1,107 @@
+package dev.hub.cluster;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What this node knows of the rooms other nodes have members in, and from it, for each room, the nodes a
+ * broadcast goes to. Each change of a node carries that node's incarnation and a version; an older one than
+ * what is known is ignored, so a late or retried message can never undo a newer one, and a restarted node's
+ * messages replace its former self's.
+ */
+final class PeerInterest {
+  private record Known(boolean on, long version) {
+  }
+
+  private static final class Node {
+    long incarnation;
+    final Map<String, Known> rooms = new HashMap<>();
+
+    Node(long incarnation) {
+      this.incarnation = incarnation;
+    }
+  }
+
+  private final Map<String, Node> nodes = new HashMap<>();
+  private final ConcurrentHashMap<String, Set<String>> byRoom = new ConcurrentHashMap<>();
+
+  /** The nodes to send a broadcast of {@code room} to; read on every publish, without a lock. */
+  Set<String> nodesFor(String room) {
+    return byRoom.get(room);
+  }
+
+  synchronized void apply(String node, long incarnation, String room, boolean on, long version) {
+    Node known = current(node, incarnation);
+    if (known == null) {
+      return;
+    }
+    Known was = known.rooms.get(room);
+    if (was != null && was.version() >= version) {
+      return;
+    }
+    known.rooms.put(room, new Known(on, version));
+    index(node, room, on);
+  }
+
+  /**
+   * A node's whole interest as of its version {@code asOf}: the rooms listed are on, and any other room known
+   * on at a version not newer than {@code asOf} has since been turned off.
+   */
+  synchronized void replace(String node, long incarnation, Map<String, Long> rooms, long asOf) {
+    Node known = current(node, incarnation);
+    if (known == null) {
+      return;
+    }
+    for (Map.Entry<String, Known> entry : Map.copyOf(known.rooms).entrySet()) {
+      if (!rooms.containsKey(entry.getKey()) && entry.getValue().on() && entry.getValue().version() <= asOf) {
+        known.rooms.put(entry.getKey(), new Known(false, asOf));
+        index(node, entry.getKey(), false);
+      }
+    }
+    rooms.forEach((room, version) -> {
+      Known was = known.rooms.get(room);
+      if (was == null || was.version() < version) {
+        known.rooms.put(room, new Known(true, version));
+        index(node, room, true);
+      }
+    });
+  }
+
+  /** A node left the cluster: none of its rooms get broadcasts from here any more. */
+  synchronized void forget(String node) {
+    Node known = nodes.remove(node);
+    if (known != null) {
+      known.rooms.forEach((room, state) -> index(node, room, false));
+    }
+  }
+
+  /** The node's state for this incarnation, reset for a newer one; {@code null} for a message of an older one. */
+  private Node current(String node, long incarnation) {
+    Node known = nodes.get(node);
+    if (known != null && incarnation < known.incarnation) {
+      return null;
+    }
+    if (known != null && incarnation > known.incarnation) {
+      forget(node);
+      known = null;
+    }
+    if (known == null) {
+      known = new Node(incarnation);
+      nodes.put(node, known);
+    }
+    return known;
+  }
+
+  private void index(String node, String room, boolean on) {
+    if (on) {
+      byRoom.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(node);
+    } else {
+      byRoom.computeIfPresent(room, (r, set) -> {
+        set.remove(node);
+        return set.isEmpty() ? null : set;
+      });
+    }
+  }
+}

@@ -3,6 +3,7 @@ package dev.hub.gateway;
 import dev.hub.auth.BearerTokens;
 import dev.hub.auth.Identity;
 import dev.hub.auth.InvalidTokenException;
+import dev.hub.http.ClientAddress;
 import dev.hub.http.HttpReplies;
 import dev.hub.node.HubNode;
 import dev.hub.protocol.CloseCode;
@@ -27,12 +28,14 @@ final class WebSocketEndpoint {
   private final ShardSessions sessions;
   private final ClientRequests requests;
   private final int maxMessageBytes;
+  private final ClientAddress clientAddress;
 
   WebSocketEndpoint(HubNode node, ShardSessions sessions, ClientRequests requests) {
     this.node = node;
     this.sessions = sessions;
     this.requests = requests;
     this.maxMessageBytes = node.config().limits().maxFrameBytes();
+    this.clientAddress = new ClientAddress(node.config().http().trustedProxies());
   }
 
   /**
@@ -48,7 +51,7 @@ final class WebSocketEndpoint {
       HttpReplies.error(ctx, ErrorCode.FORBIDDEN, "origin not allowed");
       return;
     }
-    String address = ctx.request().remoteAddress().hostAddress();
+    String address = clientAddress.of(ctx.request());
     if (!node.connections().tryAcquire(address)) {
       HttpReplies.error(ctx, ErrorCode.RATE_LIMITED, "too many connections from this address");
       return;

@@ -69,7 +69,7 @@ public final class HubNode {
     this.batchPolicy = new BatchPolicy(config.batch().events());
     this.verifier = verifier;
     this.connections = new ConnectionCounter(config.limits().connectionsPerIp());
-    this.origins = new OriginPolicy(config.http().allowedOrigins());
+    this.origins = new OriginPolicy(config.http().allowedOrigins(), config.auth().enabled());
   }
 
   public HubConfig config() {

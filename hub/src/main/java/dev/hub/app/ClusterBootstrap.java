@@ -40,7 +40,7 @@ final class ClusterBootstrap {
         .map(vertx -> new Clustered(vertx, manager));
   }
 
-  /** The Hazelcast configuration of a member: Vert.x's own structures, ours, and TCP/IP discovery. */
+  /** The Hazelcast configuration of a member: Vert.x's own structures, ours, and its discovery. */
   static Config hazelcastConfig(HubConfig hub, String node) {
     ClusterConfig cluster = hub.cluster();
     Config config = ConfigUtil.loadConfig();
@@ -57,16 +57,28 @@ final class ClusterBootstrap {
     // After a split heals, look for the other side soon.
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    // Bound to cluster.host alone, not to every interface, so that members on one host's distinct addresses
+    // may share a port, as pods do.
+    config.setProperty("hazelcast.socket.bind.any", "false");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
     network.setPublicAddress(cluster.host() + ":" + cluster.port());
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    List<String> members = cluster.members().isEmpty()
-        ? List.of(cluster.host() + ":5701", cluster.host() + ":5702", cluster.host() + ":5703")
-        : cluster.members();
-    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    if (cluster.usesDns()) {
+      // Hazelcast's Kubernetes discovery in its DNS lookup mode: every address behind the name, on the
+      // member port, looked up again at each join and each merge check (every 5 s), so members that come
+      // later are found too. It reads no Kubernetes API, so any DNS (Compose, a hosts file) serves.
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", cluster.serviceDns())
+          .setProperty("service-port", Integer.toString(cluster.port()));
+    } else {
+      List<String> members = cluster.members().isEmpty()
+          ? List.of(cluster.host() + ":5701", cluster.host() + ":5702", cluster.host() + ":5703")
+          : cluster.members();
+      join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    }
     ClusterNodes.name(config, node);
     HazelcastPresenceStore.configure(config);
     HazelcastDedup.configure(config, hub.dedup());

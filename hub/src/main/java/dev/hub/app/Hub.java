@@ -157,7 +157,7 @@ public final class Hub {
     NodeState state = new NodeState(checks);
     Optional<TokenVerifier> verifier = config.auth().enabled()
         ? Optional.of(new TokenVerifier(vertx, config.auth(), publicKey)) : Optional.empty();
-    OriginPolicy origins = new OriginPolicy(config.http().allowedOrigins());
+    OriginPolicy origins = new OriginPolicy(config.http().allowedOrigins(), config.auth().enabled());
     ApiRoutes api = new ApiRoutes(new ApiPorts(config, state, presence.queries(), publisher, metrics, origins,
         verifier, bridge != null ? bridge.deadLetters() : DeadLetters.NONE));
     VertxInternals internals = VertxInternals.probe(config.http().vertxInternals(),

@@ -234,6 +234,23 @@ class ConfigLoaderTest {
     assertNamesKey(failure(null, Map.of(), Map.of("http.port", "abc")), "http.port");
     assertNamesKey(failure(null, Map.of(), Map.of("http.port", "70000")), "http.port");
     assertNamesKey(failure(null, Map.of(), Map.of("http.prot", "1")), "http.prot");
+    assertNamesKey(failure(null, Map.of("HUB_HTTP_TRUSTED_PROXIES", "10.0.0.0/33"), Map.of()), "http.trustedProxies");
+    assertNamesKey(failure(null, Map.of("HUB_HTTP_TRUSTED_PROXIES", "proxy.example"), Map.of()),
+        "http.trustedProxies");
+    assertNamesKey(failure(null, Map.of("HUB_CLUSTER_DISCOVERY", "consul"), Map.of()), "cluster.discovery");
+    assertNamesKey(failure(null, Map.of("HUB_CLUSTER_DISCOVERY", "dns"), Map.of()), "cluster.serviceDns");
+    assertNamesKey(failure(null, Map.of("HUB_CLUSTER_DISCOVERY", "dns", "HUB_CLUSTER_SERVICE_DNS", "a b"), Map.of()),
+        "cluster.serviceDns");
+  }
+
+  @Test
+  void deploymentKeysFromTheEnvironment() throws IOException {
+    HubConfig config = load(null, Map.of("HUB_HTTP_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7,fd00::/8",
+        "HUB_CLUSTER_DISCOVERY", "dns", "HUB_CLUSTER_SERVICE_DNS", "hub-members"), Map.of());
+    assertEquals(List.of("10.0.0.0/8", "192.168.1.7", "fd00::/8"), config.http().trustedProxies());
+    assertTrue(config.cluster().usesDns());
+    assertEquals("hub-members", config.cluster().serviceDns());
+    assertFalse(load(null, Map.of("HUB_CLUSTER_SERVICE_DNS", ""), Map.of()).cluster().usesDns(), "static by default");
   }
 
   @Test

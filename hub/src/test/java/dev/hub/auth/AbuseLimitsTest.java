@@ -50,6 +50,62 @@ class AbuseLimitsTest {
   }
 
   @Test
+  void withAuthOffAndNoListOnlyLoopbackPagesMayDriveTheHub() throws Exception {
+    try (TestHub hub = TestHub.start()) {
+      for (String foreign : List.of("https://evil.example", "http://localhost.evil.example", "null")) {
+        assertEquals(403, RawWebSocket.upgradeStatus(hub.port(), "", Map.of("Origin", foreign)), foreign);
+        HttpResponse<String> post = postAsPage(hub, foreign);
+        assertEquals(403, post.statusCode(), () -> foreign + ": " + post.body());
+        assertEquals("forbidden", Frames.parse(post.body()).get("error").asText());
+      }
+      for (String local : List.of("http://localhost:3000", "http://127.0.0.1:" + hub.port(), "https://[::1]:5173",
+          "http://localhost")) {
+        assertEquals(101, RawWebSocket.upgradeStatus(hub.port(), "", Map.of("Origin", local)), local);
+        HttpResponse<String> post = postAsPage(hub, local);
+        assertEquals(202, post.statusCode(), () -> local + ": " + post.body());
+        assertEquals(local, post.headers().firstValue("access-control-allow-origin").orElse(null));
+      }
+      assertEquals(101, RawWebSocket.upgradeStatus(hub.port(), "", Map.of()), "non-browser clients are not held");
+      assertEquals(202, hub.post("/api/rooms/x/events", "{\"event\":\"e\"}").statusCode());
+    }
+  }
+
+  /** A page's form-like POST: {@code text/plain} needs no preflight, so only the server can refuse it. */
+  private static HttpResponse<String> postAsPage(TestHub hub, String origin) {
+    return hub.send(HttpRequest.newBuilder(hub.uri("/api/rooms/x/events")).header("Origin", origin)
+        .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{\"event\":\"e\"}")));
+  }
+
+  @Test
+  void behindATrustedProxyEachForwardedClientCountsOnItsOwn() throws Exception {
+    try (TestHub hub = TestHub.start("limits.connectionsPerIp", "1", "http.trustedProxies", "127.0.0.0/8,10.0.0.0/8");
+        RawWebSocket ann = RawWebSocket.connect(hub.port(), "", Map.of("X-Forwarded-For", "203.0.113.7"));
+        RawWebSocket bob = RawWebSocket.connect(hub.port(), "", Map.of("X-Forwarded-For", "198.51.100.1, 203.0.113.8"));
+        RawWebSocket viaTwoProxies = RawWebSocket.connect(hub.port(), "",
+            Map.of("X-Forwarded-For", "203.0.113.9, 10.1.2.3"));
+        RawWebSocket proxyItself = RawWebSocket.connect(hub.port(), "", Map.of())) {
+      assertEquals(429, RawWebSocket.upgradeStatus(hub.port(), "", Map.of("X-Forwarded-For", "203.0.113.7")));
+      assertEquals(429, RawWebSocket.upgradeStatus(hub.port(), "",
+          Map.of("X-Forwarded-For", "192.0.2.1, 203.0.113.8")), "what a client writes before its own address is not it");
+      assertEquals(429, RawWebSocket.upgradeStatus(hub.port(), "",
+          Map.of("X-Forwarded-For", "203.0.113.9, 10.200.0.1")), "trusted proxies on the way are passed over");
+      assertEquals(429, RawWebSocket.upgradeStatus(hub.port(), "", Map.of()), "the proxy's own slot is taken");
+    }
+  }
+
+  @Test
+  void fromAnUntrustedPeerXForwardedForIsIgnored() throws Exception {
+    for (String[] config : List.of(new String[] {"limits.connectionsPerIp", "1"},
+        new String[] {"limits.connectionsPerIp", "1", "http.trustedProxies", "10.0.0.0/8"})) {
+      try (TestHub hub = TestHub.start(config);
+          RawWebSocket first = RawWebSocket.connect(hub.port(), "", Map.of("X-Forwarded-For", "203.0.113.7"))) {
+        assertEquals(429, RawWebSocket.upgradeStatus(hub.port(), "", Map.of("X-Forwarded-For", "203.0.113.99")),
+            () -> "both come from 127.0.0.1, whatever they claim; " + List.of(config));
+      }
+    }
+  }
+
+  @Test
   void publishesPastTheRateAreRefusedThenAllowedAgain() {
     try (TestHub hub = TestHub.start("limits.publishPerSecond", "20", "limits.publishBurst", "5");
         WsClient fast = hub.connect(); WsClient other = hub.connect()) {

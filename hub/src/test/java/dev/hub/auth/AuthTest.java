@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.test.Frames;
+import dev.hub.test.RawWebSocket;
 import dev.hub.test.TestHub;
 import dev.hub.test.Tokens;
 import dev.hub.test.WsClient;
@@ -91,6 +92,31 @@ class AuthTest {
       brief.join("brief");
       assertEquals(4001, brief.awaitClose());
     }
+  }
+
+  @Test
+  void iatIsNotHeldAgainstTheClockButNbfIs() {
+    JsonObject issuedAhead = Tokens.user("skewed", "r", null).put("iat", Tokens.expIn(30));
+    try (WsClient skewed = hub.connect("token=" + Tokens.hs256(issuedAhead))) {
+      assertEquals("skewed", skewed.await("welcome").get("user").asText(), "an issuer's clock 30 s ahead");
+    }
+    JsonObject notYet = Tokens.user("early", "r", null).put("nbf", Tokens.expIn(30));
+    assertEquals(401, ((UpgradeRejectedException) WsClient.refusal(hub.port(), "token=" + Tokens.hs256(notYet)))
+        .getStatus(), "nbf 30 s ahead, no leeway");
+    JsonObject valid = Tokens.user("now", "r", null).put("nbf", Tokens.expIn(-5)).put("iat", Tokens.expIn(-5));
+    try (WsClient now = hub.connect("token=" + Tokens.hs256(valid))) {
+      assertEquals("now", now.await("welcome").get("user").asText());
+    }
+  }
+
+  @Test
+  void withAuthOnAnyPageMayConnectWithAValidTokenAsBefore() throws Exception {
+    String token = Tokens.hs256(Tokens.user("page", "r", null));
+    assertEquals(101, RawWebSocket.upgradeStatus(hub.port(), "token=" + token,
+        Map.of("Origin", "https://app.example.com")), "auth, not the origin, guards a hub with auth on");
+    assertEquals(401, RawWebSocket.upgradeStatus(hub.port(), "", Map.of("Origin", "https://app.example.com")));
+    assertEquals(200, hub.send(HttpRequest.newBuilder(hub.uri("/api/nodes")).header("X-Api-Key", "api-key-0123456789")
+        .header("Origin", "https://app.example.com").GET()).statusCode());
   }
 
   @Test
@@ -261,6 +287,10 @@ class AuthTest {
       JsonObject justExpired = Tokens.user("late", "r", null).put("exp", Tokens.expIn(-5));
       try (WsClient late = strict.connect("token=" + Tokens.hs256(justExpired))) {
         assertEquals("late", late.await("welcome").get("user").asText(), "within the leeway");
+      }
+      JsonObject soon = Tokens.user("soon", "r", null).put("nbf", Tokens.expIn(10));
+      try (WsClient early = strict.connect("token=" + Tokens.hs256(soon))) {
+        assertEquals("soon", early.await("welcome").get("user").asText(), "nbf within the leeway");
       }
     }
     JsonObject noExp = new JsonObject().put("sub", "forever");

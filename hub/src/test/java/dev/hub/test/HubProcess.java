@@ -41,23 +41,30 @@ public final class HubProcess implements AutoCloseable {
 
   /** Starts {@code java -jar hub.jar --port PORT ARGS...} with extra environment variables. */
   public static HubProcess start(int port, Map<String, String> env, String... args) {
+    return start(port, env, List.of(), args);
+  }
+
+  /** As {@link #start(int, Map, String...)}, with options for the JVM, e.g. {@code -Djdk.net.hosts.file=F}. */
+  public static HubProcess start(int port, Map<String, String> env, List<String> jvmOptions, String... args) {
     List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port)));
     all.addAll(List.of(args));
-    return launch(port, env, all);
+    return launch(port, env, jvmOptions, all);
   }
 
   /** Starts {@code java -jar hub.jar ARGS...} exactly as given, e.g. to test argument handling. */
   public static HubProcess startWithArgs(String... args) {
-    return launch(-1, Map.of(), List.of(args));
+    return launch(-1, Map.of(), List.of(), List.of(args));
   }
 
-  private static HubProcess launch(int port, Map<String, String> env, List<String> args) {
+  private static HubProcess launch(int port, Map<String, String> env, List<String> jvmOptions, List<String> args) {
     String jar = System.getProperty("hub.jar");
     if (jar == null || !new File(jar).isFile()) {
       throw new IllegalStateException("system property hub.jar must name the built jar (mvn verify sets it): " + jar);
     }
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar));
     command.addAll(args);
     try {
       Path stdout = Files.createTempFile("hub-process-", ".out");

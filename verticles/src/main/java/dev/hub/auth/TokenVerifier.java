@@ -32,14 +32,16 @@ import java.util.List;
 public final class TokenVerifier {
   private final JWTAuth jwt;
   private final boolean requireExp;
+  private final long leewayMs;
 
   /**
    * @param publicKeyText the content of {@code auth.publicKey} (see {@link #readPublicKey}), or {@code null}
    *     with a secret
    */
   public TokenVerifier(Vertx vertx, AuthConfig config, String publicKeyText) {
-    JWTAuthOptions options = new JWTAuthOptions()
-        .setJWTOptions(new JWTOptions().setLeeway((int) Math.ceil(config.leewayMs() / 1000.0)));
+    // vertx-auth-jwt would hold iat against the clock too (User.expired), so a little skew of the issuer's clock
+    // refused valid tokens; it checks no time at all here, and identity() checks exp and nbf.
+    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIgnoreExpiration(true));
     if (config.secret() != null && !config.secret().isBlank()) {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.secret()));
     } else {
@@ -47,9 +49,14 @@ public final class TokenVerifier {
     }
     this.jwt = JWTAuth.create(vertx, options);
     this.requireExp = config.requireExp();
+    this.leewayMs = config.leewayMs();
   }
 
-  /** Fails with {@link InvalidTokenException} for a missing, expired, forged or malformed token. */
+  /**
+   * Fails with {@link InvalidTokenException} for a missing, expired, not yet valid ({@code nbf}), forged or
+   * malformed token. {@code exp} and {@code nbf} are held against this node's clock with {@code auth.leewayMs};
+   * {@code iat} is not, since an issuer's clock a little ahead says nothing against the token.
+   */
   public Future<Identity> verify(String token) {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(new InvalidTokenException("a token is required"));
@@ -79,6 +86,17 @@ public final class TokenVerifier {
     if (exp != null && !(exp instanceof Number)) {
       throw new InvalidTokenException("the token's exp must be a number");
     }
+    Object nbf = claims.getValue("nbf");
+    if (nbf != null && !(nbf instanceof Number)) {
+      throw new InvalidTokenException("the token's nbf must be a number");
+    }
+    long now = System.currentTimeMillis();
+    if (exp != null && now >= millis(exp) + leewayMs) {
+      throw new InvalidTokenException("the token has expired");
+    }
+    if (nbf != null && now < millis(nbf) - leewayMs) {
+      throw new InvalidTokenException("the token is not valid yet (nbf)");
+    }
     Object meta = claims.getValue("meta");
     if (meta != null && !(meta instanceof JsonObject)) {
       throw new InvalidTokenException("the token's meta must be an object");
@@ -93,6 +111,11 @@ public final class TokenVerifier {
         patterns(claims.getValue("requests"), "requests"));
     return new Identity(user, metaNode((JsonObject) meta), permissions,
         Boolean.TRUE.equals(claims.getValue("admin")), exp == null ? null : ((Number) exp).longValue() * 1000);
+  }
+
+  /** A NumericDate claim (seconds, possibly fractional) in milliseconds. */
+  private static long millis(Object numericDate) {
+    return (long) (((Number) numericDate).doubleValue() * 1000);
   }
 
   private static List<SubjectPattern> patterns(Object claim, String name) {

@@ -9,7 +9,7 @@ import java.util.List;
  * @param secret the HS256 shared secret; at least 32 bytes
  * @param publicKey a file with the RS256 or ES256 public key, PEM, or a JWKS document (JSON)
  * @param apiKey the value of {@code X-Api-Key} that opens the HTTP API; {@code null}: tokens only
- * @param leewayMs clock skew allowed when checking {@code exp}
+ * @param leewayMs clock skew allowed when checking {@code exp} and {@code nbf}; {@code iat} is not checked
  * @param requireExp whether a token without {@code exp} is refused
  * @param allowAnonymous whether a node with auth off may listen on a non-loopback address
  */

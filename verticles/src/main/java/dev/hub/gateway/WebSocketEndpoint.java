@@ -6,6 +6,7 @@ import dev.hub.auth.InvalidTokenException;
 import dev.hub.auth.ConnectionCounter;
 import dev.hub.auth.OriginPolicy;
 import dev.hub.auth.TokenVerifier;
+import dev.hub.http.ClientAddress;
 import dev.hub.http.HttpReplies;
 import dev.hub.node.NodeState;
 import dev.hub.protocol.CloseCode;
@@ -36,6 +37,7 @@ final class WebSocketEndpoint {
   private final ClientRequests requests;
   private final int maxMessageBytes;
   private final int maxQueuedBytes;
+  private final ClientAddress clientAddress;
 
   WebSocketEndpoint(GatewayPorts ports, ShardSessions sessions, ClientRequests requests) {
     this.state = ports.state();
@@ -47,6 +49,7 @@ final class WebSocketEndpoint {
     this.requests = requests;
     this.maxMessageBytes = ports.config().limits().maxFrameBytes();
     this.maxQueuedBytes = ports.config().limits().maxQueuedBytes();
+    this.clientAddress = new ClientAddress(ports.config().http().trustedProxies());
   }
 
   /**
@@ -62,7 +65,7 @@ final class WebSocketEndpoint {
       HttpReplies.error(ctx, ErrorCode.FORBIDDEN, "origin not allowed");
       return;
     }
-    String address = ctx.request().remoteAddress().hostAddress();
+    String address = clientAddress.of(ctx.request());
     if (!connections.tryAcquire(address)) {
       HttpReplies.error(ctx, ErrorCode.RATE_LIMITED, "too many connections from this address");
       return;

@@ -79,7 +79,7 @@ public final class ApiRoutes {
     });
     if (ports.origins().restricts()) {
       router.route().handler(CorsHandler.create()
-          .addOrigins(List.copyOf(ports.origins().origins()))
+          .addOriginsWithRegex(ports.origins().patterns())
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
           .allowedHeaders(Set.of("Authorization", "X-Api-Key", "Content-Type")));
     }
@@ -103,7 +103,7 @@ public final class ApiRoutes {
         .onSuccess(count -> HttpReplies.json(ctx, 202, new Replayed(count)))
         .onFailure(e -> failed(ctx, e)));
 
-    // CorsHandler fails a request from an origin outside http.allowedOrigins with 403: answer it as JSON
+    // CorsHandler fails a request from an origin the OriginPolicy refuses with 403: answer it as JSON
     // rather than let the router log it, at a visitor's whim, as an unhandled error.
     router.errorHandler(403, ctx -> HttpReplies.error(ctx, ErrorCode.FORBIDDEN, "origin not allowed"));
     router.errorHandler(404, ctx -> HttpReplies.error(ctx, ErrorCode.NOT_FOUND, "no such resource"));

@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.hub.cluster.ClusterNodes;
 import dev.hub.cluster.HazelcastDedup;
+import dev.hub.cluster.HazelcastHistory;
 import dev.hub.cluster.HazelcastPresenceStore;
 import dev.hub.config.ClusterConfig;
 import dev.hub.config.HubConfig;
@@ -81,6 +82,7 @@ final class ClusterBootstrap {
     }
     ClusterNodes.name(config, node);
     HazelcastPresenceStore.configure(config);
+    HazelcastHistory.configure(config, hub.history());
     HazelcastDedup.configure(config, hub.dedup());
     return config;
   }

@@ -5,12 +5,15 @@ import dev.hub.auth.OriginPolicy;
 import dev.hub.auth.TokenVerifier;
 import dev.hub.cluster.ClusterRoomBroker;
 import dev.hub.cluster.HazelcastDedup;
+import dev.hub.cluster.HazelcastHistory;
 import dev.hub.cluster.HazelcastPresenceStore;
 import dev.hub.cluster.NodeFailureCleanup;
 import dev.hub.config.HubConfig;
 import dev.hub.gateway.GatewayPorts;
 import dev.hub.gateway.GatewayVerticle;
 import dev.hub.gateway.NodeSessions;
+import dev.hub.history.LocalHistory;
+import dev.hub.history.RoomHistory;
 import dev.hub.http.ApiPorts;
 import dev.hub.http.ApiRoutes;
 import dev.hub.metrics.HubMetrics;
@@ -66,7 +69,8 @@ public final class Hub {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
   /** What differs between one node and a cluster member: the shared state and the cluster's own parts. */
-  private record Shared(PresenceStore store, RoomBroker broker, DedupStore dedup, Supplier<Readiness> cluster) {
+  private record Shared(PresenceStore store, RoomBroker broker, DedupStore dedup, RoomHistory history,
+      Supplier<Readiness> cluster) {
   }
 
   private final Vertx vertx;
@@ -103,7 +107,7 @@ public final class Hub {
     if (!config.cluster().enabled()) {
       Vertx vertx = Vertx.vertx(options);
       Shared single = new Shared(new LocalPresenceStore(), new LocalRoomBroker(), new LocalDedup(config.dedup()),
-          () -> Readiness.DISABLED);
+          new LocalHistory(config.history()), () -> Readiness.DISABLED);
       return wire(vertx, config, identity, publicKey, port, eventLoops, single, new ArrayList<>());
     }
     return ClusterBootstrap.start(config, identity.name(), options).compose(clustered -> {
@@ -115,7 +119,8 @@ public final class Hub {
       Supplier<Readiness> cluster = () -> !hazelcast.getLifecycleService().isRunning()
           ? Readiness.down("not a member of the cluster")
           : !broker.synced().isComplete() ? Readiness.down("learning the other nodes' rooms") : Readiness.UP;
-      Shared shared = new Shared(store, broker, new HazelcastDedup(vertx, hazelcast, config.dedup()), cluster);
+      Shared shared = new Shared(store, broker, new HazelcastDedup(vertx, hazelcast, config.dedup()),
+          new HazelcastHistory(vertx, hazelcast, config.history()), cluster);
       List<Supplier<Future<Void>>> beforeClose = new ArrayList<>();
       return broker.start()
           .compose(v -> wire(vertx, config, identity, publicKey, port, eventLoops, shared, beforeClose))
@@ -144,7 +149,7 @@ public final class Hub {
         ? new NatsBridge(vertx, config.nats(), identity.name(), config.shutdown().graceMs(), metrics.registry(),
             shared.broker(), new LocalPublisher(shared.broker(), ids, new LocalDedup(config.dedup()), metrics))
         : null;
-    RoomPublisher publisher = new RoomPublisher(shared.broker(), ids, shared.dedup(), metrics,
+    RoomPublisher publisher = new RoomPublisher(shared.broker(), shared.history(), ids, shared.dedup(), metrics,
         bridge != null ? bridge::published : event -> { });
     PresenceAnnouncer announcer = new PresenceAnnouncer(shared.broker(), config.presence().diffMaxMembers(),
         bridge != null ? bridge::presenceChanged : change -> { });
@@ -158,13 +163,15 @@ public final class Hub {
     Optional<TokenVerifier> verifier = config.auth().enabled()
         ? Optional.of(new TokenVerifier(vertx, config.auth(), publicKey)) : Optional.empty();
     OriginPolicy origins = new OriginPolicy(config.http().allowedOrigins(), config.auth().enabled());
-    ApiRoutes api = new ApiRoutes(new ApiPorts(config, state, presence.queries(), publisher, metrics, origins,
+    ApiRoutes api = new ApiRoutes(new ApiPorts(config, state, presence.queries(), shared.history(), publisher,
+        metrics, origins,
         verifier, bridge != null ? bridge.deadLetters() : DeadLetters.NONE));
     VertxInternals internals = VertxInternals.probe(config.http().vertxInternals(),
         GatewayVerticle.decoderFrameLimit(config.limits().maxFrameBytes()));
     metrics.vertxInternals(internals.active());
     NodeSessions sessions = new NodeSessions();
-    GatewayPorts gateway = new GatewayPorts(config, identity, state, presence, shared.broker(), publisher, metrics,
+    GatewayPorts gateway = new GatewayPorts(config, identity, state, presence, shared.broker(), shared.history(),
+        publisher, metrics,
         new BatchPolicy(config.batch().events()), verifier, new ConnectionCounter(config.limits().connectionsPerIp()),
         origins, bridge != null ? bridge.requests() : RequestRelay.UNAVAILABLE, internals, api, sessions);
 
@@ -192,6 +199,11 @@ public final class Hub {
 
   public int port() {
     return port;
+  }
+
+  /** The node's Vert.x instance, for what embeds the hub (its event-bus interceptors, its metrics). */
+  public Vertx vertx() {
+    return vertx;
   }
 
   /** The node's name, as clients and the API see it. */

@@ -37,7 +37,7 @@ class InterestTest {
         WsClient late = third.connect();
         late.join("starting");
         members.add(late);
-        assertTrue(members.size() > 2, "joins were made while the node started: " + members.size());
+        assertTrue(members.size() >= 2, "a join was made while the node started, and one after");
         for (TestHub publisher : cluster.nodes()) {
           try (WsClient client = publisher.connect()) {
             client.join("starting");

@@ -163,7 +163,7 @@ final class FrameOracle {
     }
     switch (root.get("type").textValue()) {
       case "join":
-        return first(room(root), optionalText(root, "since"));
+        return first(room(root), since(root));
       case "leave":
       case "presence":
         return room(root);
@@ -222,6 +222,18 @@ final class FrameOracle {
   private static String optionalText(JsonNode root, String field) {
     JsonNode value = root.get(field);
     return value == null || value.isNull() || value.isTextual() ? null : "bad_frame";
+  }
+
+  /** PROTOCOL.md section 5: an event id, or {@code {"seq":N,"epoch":"E"}}. */
+  private static String since(JsonNode root) {
+    JsonNode value = root.get("since");
+    if (value != null && value.isObject()) {
+      JsonNode seq = value.get("seq");
+      JsonNode epoch = value.get("epoch");
+      return seq != null && seq.isIntegralNumber() && seq.canConvertToLong() && epoch != null && epoch.isTextual()
+          ? null : "bad_frame";
+    }
+    return optionalText(root, "since");
   }
 
   private static String optionalBoolean(JsonNode root, String field) {

@@ -14,6 +14,7 @@ public record HubConfig(
     LimitsConfig limits,
     PresenceConfig presence,
     BatchConfig batch,
+    HistoryConfig history,
     DedupConfig dedup,
     ShutdownConfig shutdown,
     ClusterConfig cluster,
@@ -23,7 +24,8 @@ public record HubConfig(
   /** The embedded defaults: a single node on 127.0.0.1:8080. */
   public static HubConfig defaults() {
     return new HubConfig(NodeConfig.defaults(), HttpConfig.defaults(), HeartbeatConfig.defaults(),
-        LimitsConfig.defaults(), PresenceConfig.defaults(), BatchConfig.defaults(), DedupConfig.defaults(),
+        LimitsConfig.defaults(), PresenceConfig.defaults(), BatchConfig.defaults(), HistoryConfig.defaults(),
+        DedupConfig.defaults(),
         ShutdownConfig.defaults(), ClusterConfig.defaults(), AuthConfig.defaults(), NatsConfig.defaults());
   }
 
@@ -40,6 +42,7 @@ public record HubConfig(
     limits.validate(problems);
     presence.validate(problems);
     batch.validate(problems);
+    history.validate(problems);
     dedup.validate(problems);
     shutdown.validate(problems);
     cluster.validate(problems);

@@ -1,6 +1,7 @@
 package dev.hub.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.history.RoomHistory;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.node.RequestRelay;
 import dev.hub.presence.PresenceService;
@@ -16,6 +17,7 @@ import dev.hub.room.RoomPublisher;
 import dev.hub.session.Session;
 import dev.hub.session.SessionClosedException;
 import io.vertx.core.Future;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,7 @@ final class ClientRequests {
 
   private final PresenceService presence;
   private final RoomPublisher publisher;
+  private final RoomHistory history;
   private final RequestRelay relay;
   private final HubMetrics metrics;
   private final LocalRooms rooms;
@@ -35,6 +38,7 @@ final class ClientRequests {
   ClientRequests(GatewayPorts ports, LocalRooms rooms, ShardSessions sessions) {
     this.presence = ports.presence();
     this.publisher = ports.publisher();
+    this.history = ports.history();
     this.relay = ports.requests();
     this.metrics = ports.metrics();
     this.rooms = rooms;
@@ -81,6 +85,11 @@ final class ClientRequests {
     }
   }
 
+  /** A join the server makes for the session (the rooms of an SSE stream), in its order like its own. */
+  void joinFor(Session session, ClientFrame.Join join) {
+    session.enqueue(() -> join(session, join)).onFailure(e -> failed(session, join.ref(), e));
+  }
+
   /** A binary message: refused, the connection stays. */
   void binary(Session session) {
     metrics.frameIn();
@@ -92,22 +101,43 @@ final class ClientRequests {
     if (!session.identity().permissions().mayJoin(room)) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow joining " + room);
     }
+    boolean kept = history.covers(room);
     if (session.rooms().contains(room)) {
-      return presence.queries().count(room)
-          .map(count -> reply(session, new ServerFrame.Ack(join.ref(), room, count, null, null)));
+      return presence.queries().count(room).compose(count -> kept
+          ? history.position(room).map(at -> reply(session, new ServerFrame.Ack(join.ref(), room, count, null,
+              at.seq(), at.epoch(), null)))
+          : Future.succeededFuture(reply(session, new ServerFrame.Ack(join.ref(), room, count, null))));
     }
     if (session.rooms().size() >= maxRooms) {
       throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, "a session may be in at most " + maxRooms + " rooms");
     }
     Member member = session.info().asMember(System.currentTimeMillis());
     session.joined(room, member.joinedAt());
-    return rooms.add(room, session)
-        .compose(v -> presence.join(room, member))
-        .map(count -> reply(session, new ServerFrame.Ack(join.ref(), room, count, null, null)))
-        .onFailure(e -> {
-          session.left(room);
-          rooms.remove(room, session);
-        });
+    Future<Integer> joined = rooms.add(room, session).compose(v -> presence.join(room, member));
+    Future<Void> answered = kept
+        ? joined.compose(count -> recover(session, join).map(replay -> {
+            RoomHistory.Position at = replay.position();
+            reply(session, new ServerFrame.Ack(join.ref(), room, count, null, at.seq(), at.epoch(),
+                join.since() == null ? null : replay.recovered()));
+            rooms.live(room, session, at.seq(), replay.events());
+            return (Void) null;
+          }))
+        : joined.map(count -> reply(session, new ServerFrame.Ack(join.ref(), room, count, null)));
+    return answered.onFailure(e -> {
+      session.left(room);
+      rooms.remove(room, session);
+      if (joined.succeeded()) {
+        presence.leave(room, session.id());
+      }
+    });
+  }
+
+  /** What the joiner of a history room missed since its point, or only where the room stands. */
+  private Future<RoomHistory.Replay> recover(Session session, ClientFrame.Join join) {
+    if (join.since() == null) {
+      return history.position(join.room()).map(at -> new RoomHistory.Replay(at, true, List.of()));
+    }
+    return history.since(join.room(), join.since(), Integer.MAX_VALUE);
   }
 
   private Future<Void> leave(Session session, ClientFrame.Leave leave) {
@@ -117,7 +147,7 @@ final class ClientRequests {
     }
     rooms.remove(room, session);
     return presence.leave(room, session.id())
-        .map(left -> reply(session, new ServerFrame.Ack(leave.ref(), room, null, null, null)));
+        .map(left -> reply(session, new ServerFrame.Ack(leave.ref(), room, null, null)));
   }
 
   private Future<Void> publish(Session session, ClientFrame.Publish publish) {
@@ -130,7 +160,7 @@ final class ClientRequests {
     }
     return publisher.publish(new Publication.FromClient(publish.room(), publish.event(), publish.data(), publish.id(),
             session.user(), session.id(), publish.echo()))
-        .map(result -> reply(session, new ServerFrame.Ack(publish.ref(), null, null, result.id(), null)));
+        .map(result -> reply(session, new ServerFrame.Ack(publish.ref(), null, null, result.id())));
   }
 
   /** Sent in the session's order; the reply comes whenever it comes, holding up none of its later requests. */

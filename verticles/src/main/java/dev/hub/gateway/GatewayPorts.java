@@ -4,6 +4,7 @@ import dev.hub.auth.ConnectionCounter;
 import dev.hub.auth.OriginPolicy;
 import dev.hub.auth.TokenVerifier;
 import dev.hub.config.HubConfig;
+import dev.hub.history.RoomHistory;
 import dev.hub.http.ApiRoutes;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.node.NodeIdentity;
@@ -24,7 +25,7 @@ import java.util.Optional;
  * @param sessions where each gateway lists its sessions for node-wide work
  */
 public record GatewayPorts(HubConfig config, NodeIdentity identity, NodeState state, PresenceService presence,
-    RoomBroker broker, RoomPublisher publisher, HubMetrics metrics, BatchPolicy batchPolicy,
+    RoomBroker broker, RoomHistory history, RoomPublisher publisher, HubMetrics metrics, BatchPolicy batchPolicy,
     Optional<TokenVerifier> verifier, ConnectionCounter connections, OriginPolicy origins, RequestRelay requests,
     VertxInternals internals, ApiRoutes api, NodeSessions sessions) {
 }

@@ -29,7 +29,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    LocalRooms rooms = new LocalRooms(context, ports.broker(), ports.batchPolicy());
+    LocalRooms rooms = new LocalRooms(context, ports.broker(), ports.history(), ports.batchPolicy());
     sessions = new ShardSessions(vertx, ports, rooms, new BatchScheduler(vertx, ports.config().batch().maxDelayMs()));
     ClientRequests requests = new ClientRequests(ports, rooms, sessions);
     heartbeat = new Heartbeat(vertx, ports.config().heartbeat(), sessions);
@@ -38,7 +38,9 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     // The API's routes first: its error counting and CORS must see the upgrades too.
     ports.api().mount(router);
-    router.get("/ws").handler(new WebSocketEndpoint(ports, sessions, requests)::upgrade);
+    Admission admission = new Admission(ports);
+    router.get("/ws").handler(new WebSocketEndpoint(ports, admission, sessions, requests)::upgrade);
+    router.get("/sse").handler(new SseEndpoint(ports, admission, sessions, requests)::open);
 
     HttpServerOptions options = new HttpServerOptions()
         .setMaxWebSocketFrameSize(decoderFrameLimit(ports.config().limits().maxFrameBytes()))

@@ -46,7 +46,7 @@ final class Heartbeat {
   private void tick() {
     long now = System.currentTimeMillis();
     for (Session session : sessions.snapshot()) {
-      if (now - session.lastHeardAt() > timeoutMs) {
+      if (session.outbox().clientAnswers() && now - session.lastHeardAt() > timeoutMs) {
         sessions.close(session, CloseCode.HEARTBEAT_TIMEOUT, "heartbeat timeout");
         continue;
       }

@@ -1,5 +1,7 @@
 package dev.hub.gateway;
 
+import dev.hub.history.KeptEvent;
+import dev.hub.history.RoomHistory;
 import dev.hub.room.Broadcast;
 import dev.hub.room.RoomBroker;
 import dev.hub.room.RoomReceiver;
@@ -9,34 +11,56 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Room membership of the sessions on one event loop, and their end of the room broker: subscribed to a room
- * while it has a member here.
+ * while it has a member here. Events of history rooms go through a {@link SequencedRoom}, in seq order.
  */
-final class LocalRooms implements RoomReceiver {
+final class LocalRooms implements RoomReceiver, SequencedRoom.MemberWriter {
   private final Context context;
   private final RoomBroker broker;
+  private final RoomHistory history;
   private final BatchPolicy batchPolicy;
   private final Map<String, RoomMembers> rooms = new HashMap<>();
   private final Map<String, Future<Void>> subscriptions = new HashMap<>();
+  private final Map<String, SequencedRoom> sequenced = new HashMap<>();
 
-  LocalRooms(Context context, RoomBroker broker, BatchPolicy batchPolicy) {
+  LocalRooms(Context context, RoomBroker broker, RoomHistory history, BatchPolicy batchPolicy) {
     this.context = context;
     this.broker = broker;
+    this.history = history;
     this.batchPolicy = batchPolicy;
   }
 
-  /** Adds a member; completes, on this loop, once the room's broadcasts from anywhere reach this loop. */
+  /**
+   * Adds a member; completes, on this loop, once the room's broadcasts from anywhere reach this loop. A member of
+   * a history room gets nothing until {@link #live}.
+   */
   Future<Void> add(String room, Session session) {
     rooms.computeIfAbsent(room, r -> new RoomMembers()).add(session);
+    if (history.covers(room)) {
+      sequenced.computeIfAbsent(room, r -> new SequencedRoom(r, history, context.owner())).joining(session);
+    }
     Future<Void> subscribed = subscriptions.get(room);
     if (subscribed == null) {
       subscribed = onThisLoop(broker.subscribe(room, this));
       subscriptions.put(room, subscribed);
     }
     return subscribed;
+  }
+
+  /**
+   * A member of a history room whose join read the room at {@code seq}: it gets {@code replay}, then live
+   * events past {@code seq}.
+   */
+  void live(String room, Session session, long seq, List<KeptEvent> replay) {
+    SequencedRoom sequence = sequenced.get(room);
+    if (sequence != null) {
+      sequence.live(session, seq, replay, this);
+    }
   }
 
   /**
@@ -58,9 +82,17 @@ final class LocalRooms implements RoomReceiver {
       return;
     }
     members.remove(session);
+    SequencedRoom sequence = sequenced.get(room);
+    if (sequence != null) {
+      sequence.forget(session);
+    }
     if (members.isEmpty()) {
       rooms.remove(room);
       subscriptions.remove(room);
+      SequencedRoom gone = sequenced.remove(room);
+      if (gone != null) {
+        gone.stop();
+      }
       broker.unsubscribe(room, this);
     }
   }
@@ -72,22 +104,48 @@ final class LocalRooms implements RoomReceiver {
 
   @Override
   public void receive(Broadcast broadcast) {
+    if (broadcast.seq() != null) {
+      SequencedRoom sequence = sequenced.get(broadcast.room());
+      if (sequence != null) {
+        sequence.arrive(broadcast, this);
+      }
+      return;
+    }
     RoomMembers members = rooms.get(broadcast.room());
     if (members == null) {
       return;
     }
-    String event = broadcast.event();
-    boolean batchable = event != null && batchPolicy.matches(event);
-    String exclude = broadcast.excludeSession();
+    boolean batchable = batchable(broadcast);
     for (Session session : members.snapshot()) {
-      if (exclude != null && exclude.equals(session.id())) {
-        continue;
+      write(session, broadcast, batchable);
+    }
+  }
+
+  @Override
+  public void eachMember(String room, Consumer<Session> action) {
+    RoomMembers members = rooms.get(room);
+    if (members != null) {
+      for (Session session : members.snapshot()) {
+        action.accept(session);
       }
-      if (event == null) {
-        session.outbox().ordered(broadcast.frame());
-      } else {
-        session.outbox().event(broadcast.frame(), batchable);
-      }
+    }
+  }
+
+  @Override
+  public boolean batchable(Broadcast broadcast) {
+    return broadcast.event() != null && batchPolicy.matches(broadcast.event());
+  }
+
+  @Override
+  public void write(Session session, Broadcast broadcast, boolean batchable) {
+    String exclude = broadcast.excludeSession();
+    if (exclude != null && exclude.equals(session.id())) {
+      return;
+    }
+    if (broadcast.event() == null) {
+      session.outbox().ordered(broadcast.frame());
+    } else {
+      session.outbox().event(broadcast.frame(), batchable);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.hub.http;
 import dev.hub.auth.OriginPolicy;
 import dev.hub.auth.TokenVerifier;
 import dev.hub.config.HubConfig;
+import dev.hub.history.RoomHistory;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.node.DeadLetters;
 import dev.hub.node.NodeState;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param verifier checks admin tokens; empty with auth off
  * @param deadLetters the NATS bridge's dead-letter file, or {@link DeadLetters#NONE}
  */
-public record ApiPorts(HubConfig config, NodeState state, PresenceQueries presence, RoomPublisher publisher,
+public record ApiPorts(HubConfig config, NodeState state, PresenceQueries presence, RoomHistory history,
+    RoomPublisher publisher,
     HubMetrics metrics, OriginPolicy origins, Optional<TokenVerifier> verifier, DeadLetters deadLetters) {
 }

@@ -1,6 +1,8 @@
 package dev.hub.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.hub.history.RoomHistory;
 import dev.hub.node.Readiness;
 import dev.hub.protocol.Member;
 import dev.hub.presence.NodeInfo;
@@ -60,6 +62,9 @@ public final class ApiRoutes {
   private record Replayed(int replayed) {
   }
 
+  private record RoomHistoryPage(String room, String epoch, long seq, boolean recovered, List<RawValue> events) {
+  }
+
   private final ApiPorts ports;
 
   public ApiRoutes(ApiPorts ports) {
@@ -93,6 +98,7 @@ public final class ApiRoutes {
     router.get("/api/presence").handler(ctx -> answer(ctx, ports.presence().totals()));
     router.get("/api/rooms").handler(this::rooms);
     router.get("/api/rooms/:room/presence").handler(this::roomPresence);
+    router.get("/api/rooms/:room/history").handler(this::history);
     router.get("/api/users/:user/presence").handler(ctx -> answer(ctx, ports.presence().user(ctx.pathParam("user"))));
     router.get("/api/nodes").handler(ctx -> answer(ctx, ports.presence().nodes().map(NodeList::new)));
     router.post("/api/rooms/:room/events")
@@ -188,6 +194,29 @@ public final class ApiRoutes {
       return;
     }
     answer(ctx, ports.presence().members(room).map(members -> new RoomPresence(room, members.size(), members)));
+  }
+
+  /** PROTOCOL.md section 5: the latest {@code limit} events, or those after {@code since}, oldest first. */
+  private void history(RoutingContext ctx) {
+    String room = ctx.pathParam("room");
+    if (!Names.isRoom(room)) {
+      HttpReplies.error(ctx, ErrorCode.INVALID_ROOM, "not a valid room name");
+      return;
+    }
+    if (!ports.history().covers(room)) {
+      HttpReplies.error(ctx, ErrorCode.NOT_FOUND, "room " + room + " keeps no history (history.rooms)");
+      return;
+    }
+    int limit = limit(ctx);
+    if (limit == 0) {
+      return;
+    }
+    String since = ctx.request().getParam("since");
+    Future<RoomHistory.Replay> replay = since == null
+        ? ports.history().latest(room, limit)
+        : ports.history().since(room, ClientFrame.Since.eventId(since), limit);
+    answer(ctx, replay.map(r -> new RoomHistoryPage(room, r.position().epoch(), r.position().seq(), r.recovered(),
+        r.events().stream().map(e -> new RawValue(e.frame().text())).toList())));
   }
 
   private void publish(RoutingContext ctx) {

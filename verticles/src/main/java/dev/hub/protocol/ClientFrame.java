@@ -8,8 +8,20 @@ public sealed interface ClientFrame {
   /** The request's {@code ref} (string or number), or {@code null}; echoed in the reply. */
   JsonNode ref();
 
-  /** Join a room; {@code since} asks for missed events where the room keeps history. */
-  record Join(JsonNode ref, String room, String since) implements ClientFrame {
+  /** Join a room; {@code since}, or {@code null}, asks for missed events where the room keeps history. */
+  record Join(JsonNode ref, String room, Since since) implements ClientFrame {
+  }
+
+  /** Where a client left off in a history room: an event id, or a seq within an epoch. */
+  record Since(String eventId, Long seq, String epoch) {
+
+    public static Since eventId(String id) {
+      return new Since(id, null, null);
+    }
+
+    public static Since seq(long seq, String epoch) {
+      return new Since(null, seq, epoch);
+    }
   }
 
   /** Leave a room. */

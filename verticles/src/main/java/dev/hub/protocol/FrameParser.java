@@ -77,7 +77,7 @@ public final class FrameParser {
     String type = requiredText(root, "type");
     switch (type) {
       case "join":
-        return new ClientFrame.Join(ref, room(root), optionalText(root, "since"));
+        return new ClientFrame.Join(ref, room(root), since(root));
       case "leave":
         return new ClientFrame.Leave(ref, room(root));
       case "publish":
@@ -147,6 +147,22 @@ public final class FrameParser {
       throw new ProtocolException(ErrorCode.BAD_FRAME, "'" + field + "' must be a string");
     }
     return value.textValue();
+  }
+
+  /** {@code "since"}: an event id, or {@code {"seq":N,"epoch":"E"}}; absent or null: none. */
+  private static ClientFrame.Since since(JsonNode root) {
+    JsonNode value = root.get("since");
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (value.isTextual()) {
+      return ClientFrame.Since.eventId(value.textValue());
+    }
+    if (value.isObject() && value.path("seq").isIntegralNumber() && value.path("seq").canConvertToLong()
+        && value.path("epoch").isTextual()) {
+      return ClientFrame.Since.seq(value.get("seq").longValue(), value.get("epoch").textValue());
+    }
+    throw new ProtocolException(ErrorCode.BAD_FRAME, "'since' must be an event id or {\"seq\":N,\"epoch\":\"E\"}");
   }
 
   private static String optionalText(JsonNode root, String field) {

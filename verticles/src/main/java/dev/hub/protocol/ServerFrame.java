@@ -26,8 +26,19 @@ public sealed interface ServerFrame {
     }
   }
 
-  /** Success reply; {@code room}, {@code members}, {@code id} and {@code recovered} as the request needs. */
-  record Ack(JsonNode ref, String room, Integer members, String id, Boolean recovered) implements ServerFrame {
+  /**
+   * Success reply; {@code room}, {@code members}, {@code id} as the request needs; {@code seq}, {@code epoch}
+   * and {@code recovered} for the join of a history room.
+   */
+  @JsonPropertyOrder({"type", "ref", "room", "members", "id", "seq", "epoch", "recovered"})
+  record Ack(JsonNode ref, String room, Integer members, String id, Long seq, String epoch, Boolean recovered)
+      implements ServerFrame {
+
+    /** An ack of a request other than a history room's join. */
+    public Ack(JsonNode ref, String room, Integer members, String id) {
+      this(ref, room, members, id, null, null, null);
+    }
+
     @Override
     public String type() {
       return "ack";

@@ -10,6 +10,13 @@ import dev.hub.protocol.EncodedFrame;
  * @param frame the frame, encoded once for every member on this node
  * @param excludeSession a session that must not receive it (the sender with {@code echo:false}, the joiner of a
  *     {@code presence_diff}), or {@code null}
+ * @param seq the event's number in its room's history, or {@code null} for a room without history (and for any
+ *     frame but an event): members of a history room get its events in this order, without gaps
  */
-public record Broadcast(String room, String event, EncodedFrame frame, String excludeSession) {
+public record Broadcast(String room, String event, EncodedFrame frame, String excludeSession, Long seq) {
+
+  /** A frame of a room without history, or one that is not an event. */
+  public Broadcast(String room, String event, EncodedFrame frame, String excludeSession) {
+    this(room, event, frame, excludeSession, null);
+  }
 }

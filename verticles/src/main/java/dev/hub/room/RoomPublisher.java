@@ -1,7 +1,10 @@
 package dev.hub.room;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.history.KeptEvent;
+import dev.hub.history.RoomHistory;
 import dev.hub.protocol.EncodedFrame;
+import dev.hub.protocol.Json;
 import dev.hub.protocol.ServerFrame;
 import io.vertx.core.Future;
 
@@ -23,6 +26,7 @@ public final class RoomPublisher {
   }
 
   private final RoomBroker broker;
+  private final RoomHistory history;
   private final EventIds ids;
   private final DedupStore dedup;
   private final PublishMeter meter;
@@ -32,24 +36,28 @@ public final class RoomPublisher {
    * @param dedup ids of client and HTTP publishes, shared by the cluster
    * @param listener told of every accepted WebSocket publish
    */
-  public RoomPublisher(RoomBroker broker, EventIds ids, DedupStore dedup, PublishMeter meter,
+  public RoomPublisher(RoomBroker broker, RoomHistory history, EventIds ids, DedupStore dedup, PublishMeter meter,
       PublishListener listener) {
     this.broker = broker;
+    this.history = history;
     this.ids = ids;
     this.dedup = dedup;
     this.meter = meter;
     this.listener = listener;
   }
 
-  /** Encodes the event once and hands it to the broker; a client id seen within the window is not delivered again. */
+  /**
+   * Encodes the event once and hands it to the broker; a client id seen within the window is not delivered again.
+   * An event of a history room is acknowledged once the history keeps it, and goes out with its {@code seq}.
+   */
   public Future<Result> publish(Publication publication) {
     if (publication.clientId() == null) {
-      return Future.succeededFuture(deliver(publication, ids.next()));
+      return deliver(publication, ids.next());
     }
-    return dedup.firstTime(identity(publication), publication.clientId()).map(first -> {
+    return dedup.firstTime(identity(publication), publication.clientId()).compose(first -> {
       if (!first) {
         meter.duplicatePublish();
-        return new Result(publication.clientId(), true);
+        return Future.succeededFuture(new Result(publication.clientId(), true));
       }
       return deliver(publication, publication.clientId());
     });
@@ -60,22 +68,31 @@ public final class RoomPublisher {
         : ((Publication.FromApi) publication).identity();
   }
 
-  private Result deliver(Publication publication, String id) {
+  private Future<Result> deliver(Publication publication, String id) {
     long ts = System.currentTimeMillis();
     String room = publication.room();
-    if (publication instanceof Publication.FromClient client) {
-      EncodedFrame frame = EncodedFrame.of(new ServerFrame.Event(room, client.event(), client.data(), id, ts,
-          client.user(), null));
-      broker.publish(new Broadcast(room, client.event(), frame, client.echo() ? null : client.session()));
-      meter.published(Source.WEBSOCKET);
-      listener.accepted(new PublishListener.Published(room, client.event(), client.data(), id, ts, client.user(),
-          client.session()));
-    } else {
-      EncodedFrame frame = EncodedFrame.of(new ServerFrame.Event(room, publication.event(), publication.data(), id,
-          ts, null, null));
-      broker.publish(new Broadcast(room, publication.event(), frame, null));
-      meter.published(Source.HTTP);
+    Publication.FromClient client = publication instanceof Publication.FromClient c ? c : null;
+    String from = client != null ? client.user() : null;
+    String exclude = client != null && !client.echo() ? client.session() : null;
+    ServerFrame.Event event = new ServerFrame.Event(room, publication.event(), publication.data(), id, ts, from, null);
+    if (!history.covers(room)) {
+      sent(publication, client, new Broadcast(room, publication.event(), EncodedFrame.of(event), exclude), id, ts);
+      return Future.succeededFuture(new Result(id, false));
     }
-    return new Result(id, false);
+    KeptEvent.Draft draft = new KeptEvent.Draft(id, publication.event(), ts, exclude, Json.encode(event));
+    return history.append(room, draft).map(seq -> {
+      sent(publication, client, new Broadcast(room, publication.event(), KeptEvent.withSeq(draft.frame(), seq),
+          exclude, seq), id, ts);
+      return new Result(id, false);
+    });
+  }
+
+  private void sent(Publication publication, Publication.FromClient client, Broadcast broadcast, String id, long ts) {
+    broker.publish(broadcast);
+    meter.published(client != null ? Source.WEBSOCKET : Source.HTTP);
+    if (client != null) {
+      listener.accepted(new PublishListener.Published(publication.room(), publication.event(), publication.data(),
+          id, ts, client.user(), client.session()));
+    }
   }
 }

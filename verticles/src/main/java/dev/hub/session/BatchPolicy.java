@@ -1,30 +1,17 @@
 package dev.hub.session;
 
+import dev.hub.protocol.NameGlobs;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
-/** Which event names are held for batching: globs where {@code *} matches any run, {@code :} and {@code .} too. */
+/** Which event names are held for batching ({@code batch.events}). */
 public final class BatchPolicy {
-  private final Pattern pattern;
+  private final NameGlobs globs;
 
   public BatchPolicy(List<String> globs) {
-    this.pattern = globs.isEmpty() ? null : Pattern.compile(globs.stream()
-        .map(BatchPolicy::toRegex)
-        .collect(Collectors.joining("|")));
+    this.globs = new NameGlobs(globs);
   }
 
   public boolean matches(String event) {
-    return pattern != null && pattern.matcher(event).matches();
-  }
-
-  private static String toRegex(String glob) {
-    StringBuilder regex = new StringBuilder("(?:");
-    int start = 0;
-    for (int star = glob.indexOf('*'); star >= 0; star = glob.indexOf('*', start)) {
-      regex.append(Pattern.quote(glob.substring(start, star))).append(".*");
-      start = star + 1;
-    }
-    return regex.append(Pattern.quote(glob.substring(start))).append(')').toString();
+    return globs.matches(event);
   }
 }

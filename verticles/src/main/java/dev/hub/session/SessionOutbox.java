@@ -94,6 +94,11 @@ public final class SessionOutbox {
     }
   }
 
+  /** Whether the client is expected to be heard from, so that silence closes it (4000). */
+  public boolean clientAnswers() {
+    return transport.answersPings();
+  }
+
   /** Flushes what is held, then closes the transport with the code; nothing is written after. */
   public void closeTransport(short code, String reason) {
     flush();

@@ -19,6 +19,11 @@ public interface Transport {
   /** A liveness probe the client answers or that keeps intermediaries from timing out the connection. */
   void ping();
 
+  /** Whether the client answers (so that silence means it is gone); an SSE reader never does. */
+  default boolean answersPings() {
+    return true;
+  }
+
   /** True once the bytes waiting to be written pass the session's bound. */
   boolean writeQueueFull();
 

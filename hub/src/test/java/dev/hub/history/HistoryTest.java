@@ -1,0 +1,194 @@
+package dev.hub.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.hub.test.Frames;
+import dev.hub.test.TestCluster;
+import dev.hub.test.TestHub;
+import dev.hub.test.WsClient;
+import io.vertx.core.eventbus.DeliveryContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * History and recovery across two clustered nodes (PROTOCOL.md section 5): seq without gaps, missed events
+ * replayed on another node with no gap or duplicate at the seam while a publisher goes on, too-old points
+ * refused, a cross-node message lost on purpose repaired from the history, and the history API.
+ */
+class HistoryTest {
+  private static TestCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = TestCluster.start(2, "history.rooms", "h:*", "history.size", "100");
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void joinOfAHistoryRoomCarriesSeqAndEpochAndEventsCarrySeq() {
+    try (WsClient ann = cluster.node(0).connect(); WsClient bob = cluster.node(1).connect()) {
+      JsonNode ack = ann.join("h:seq");
+      assertEquals(0, ack.get("seq").asLong(), ack::toString);
+      assertFalse(ack.get("epoch").asText().isEmpty());
+      assertFalse(ack.has("recovered"), "no since, no recovered");
+      bob.join("h:seq");
+      for (int i = 0; i < 5; i++) {
+        ann.request("type", "publish", "room", "h:seq", "event", "e", "data", i);
+      }
+      List<JsonNode> events = bob.events("h:seq", 5);
+      for (int i = 0; i < 5; i++) {
+        assertEquals(i + 1, events.get(i).get("seq").asLong());
+        assertEquals(i, events.get(i).get("data").asInt());
+      }
+      JsonNode again = cluster.node(1).connect().join("h:seq");
+      assertEquals(5, again.get("seq").asLong());
+      assertEquals(ack.get("epoch").asText(), again.get("epoch").asText(), "one epoch cluster-wide");
+    }
+  }
+
+  @Test
+  void aClientThatMissedFiftyEventsGetsExactlyThoseOnAnotherNodeWhileThePublisherGoesOn() throws Exception {
+    try (WsClient publisher = cluster.node(0).connect()) {
+      publisher.join("h:missed");
+      WsClient reader = cluster.node(0).connect();
+      reader.join("h:missed");
+      publisher.request("type", "publish", "room", "h:missed", "event", "e", "data", 0);
+      JsonNode last = reader.events("h:missed", 1).get(0);
+      reader.close();
+      for (int i = 1; i <= 50; i++) {
+        publisher.request("type", "publish", "room", "h:missed", "event", "e", "data", i);
+      }
+      AtomicBoolean publishing = new AtomicBoolean(true);
+      AtomicInteger published = new AtomicInteger(50);
+      Thread through = new Thread(() -> {
+        while (publishing.get() && published.get() < 1000) {
+          int next = published.incrementAndGet();
+          publisher.send("type", "publish", "room", "h:missed", "event", "e", "data", next);
+          try {
+            Thread.sleep(2);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      through.start();
+      try (WsClient back = cluster.node(1).connect()) {
+        JsonNode ack = back.request("type", "join", "room", "h:missed", "since", last.get("id").asText());
+        assertTrue(ack.get("recovered").asBoolean(), ack::toString);
+        List<JsonNode> events = back.events("h:missed", 150);
+        publishing.set(false);
+        through.join(10_000);
+        for (int i = 0; i < events.size(); i++) {
+          assertEquals(i + 1, events.get(i).get("data").asInt(), () -> "in order, no gap, no duplicate: " + events);
+          assertEquals(last.get("seq").asLong() + i + 1, events.get(i).get("seq").asLong());
+        }
+      } finally {
+        publishing.set(false);
+      }
+    }
+  }
+
+  @Test
+  void sinceAsSeqAndEpochRecoversAndAPointTooOldDoesNot() {
+    try (TestHub small = TestHub.start("history.rooms", "h:*", "history.size", "10");
+        WsClient publisher = small.connect()) {
+      JsonNode ack = publisher.join("h:old");
+      String epoch = ack.get("epoch").asText();
+      for (int i = 1; i <= 25; i++) {
+        publisher.request("type", "publish", "room", "h:old", "event", "e", "data", i);
+      }
+      try (WsClient recent = small.connect()) {
+        JsonNode ok = recent.request("type", "join", "room", "h:old", "since", Frames.object("seq", 20, "epoch", epoch));
+        assertTrue(ok.get("recovered").asBoolean(), ok::toString);
+        assertEquals(25, ok.get("seq").asLong());
+        List<JsonNode> events = recent.events("h:old", 5);
+        assertEquals(21, events.get(0).get("seq").asLong());
+        assertEquals(25, events.get(4).get("seq").asLong());
+      }
+      long seq = 25;
+      for (JsonNode since : List.of(Frames.object("seq", 5, "epoch", epoch),
+          Frames.object("seq", 20, "epoch", "another-epoch"), Frames.object("seq", 99, "epoch", epoch),
+          TextNode.valueOf("no-such-id"))) {
+        try (WsClient old = small.connect()) {
+          JsonNode refused = old.request("type", "join", "room", "h:old", "since", since);
+          assertFalse(refused.get("recovered").asBoolean(), () -> since + " " + refused);
+          assertEquals(seq++, refused.get("seq").asLong());
+          publisher.request("type", "publish", "room", "h:old", "event", "e", "data", "live");
+          JsonNode first = old.events("h:old", 1).get(0);
+          assertEquals("live", first.get("data").asText(), "nothing replayed, live events follow");
+        }
+      }
+      try (WsClient plain = small.connect()) {
+        JsonNode ack2 = plain.request("type", "join", "room", "no-history", "since", "whatever");
+        assertFalse(ack2.has("recovered") || ack2.has("seq") || ack2.has("epoch"), ack2::toString);
+      }
+    }
+  }
+
+  @Test
+  void aCrossNodeMessageDroppedOnPurposeIsRepairedBeforeTheNextIsDelivered() {
+    AtomicInteger broadcasts = new AtomicInteger();
+    cluster.node(0).hub().vertx().eventBus().addOutboundInterceptor((DeliveryContext<Object> ctx) -> {
+      String body = String.valueOf(ctx.body());
+      // The broadcast's own seq field, not the one escaped inside its frame.
+      boolean third = body.contains("\"seq\":3}") || body.contains("\"seq\":3,");
+      if (ctx.message().address().endsWith(".broadcast") && body.contains("h:dropped") && third
+          && broadcasts.incrementAndGet() == 1) {
+        return;
+      }
+      ctx.next();
+    });
+    try (WsClient publisher = cluster.node(0).connect(); WsClient remote = cluster.node(1).connect()) {
+      publisher.join("h:dropped");
+      remote.join("h:dropped");
+      for (int i = 1; i <= 5; i++) {
+        publisher.request("type", "publish", "room", "h:dropped", "event", "e", "data", i);
+      }
+      List<JsonNode> events = remote.events("h:dropped", 5);
+      assertEquals(1, broadcasts.get(), "the third event's broadcast to the other node was dropped");
+      for (int i = 0; i < 5; i++) {
+        assertEquals(i + 1, events.get(i).get("data").asInt(), () -> "repaired in place: " + events);
+        assertEquals(i + 1, events.get(i).get("seq").asLong());
+      }
+    }
+  }
+
+  @Test
+  void theHistoryApiAnswersTheLatestAndWhatCameAfterAnId() {
+    TestHub node = cluster.node(1);
+    try (WsClient publisher = cluster.node(0).connect()) {
+      publisher.join("h:api");
+      List<String> ids = new ArrayList<>();
+      for (int i = 1; i <= 8; i++) {
+        ids.add(publisher.request("type", "publish", "room", "h:api", "event", "e", "data", i).get("id").asText());
+      }
+      JsonNode latest = Frames.parse(node.get("/api/rooms/h:api/history?limit=3").body());
+      assertEquals("h:api", latest.get("room").asText());
+      assertEquals(8, latest.get("seq").asLong());
+      assertEquals(3, latest.get("events").size());
+      assertEquals(6, latest.get("events").get(0).get("seq").asLong());
+      assertEquals("event", latest.get("events").get(0).get("type").asText());
+      JsonNode after = Frames.parse(node.get("/api/rooms/h:api/history?since=" + ids.get(4)).body());
+      assertTrue(after.get("recovered").asBoolean());
+      assertEquals(List.of(6, 7, 8), after.get("events").findValues("data").stream().map(JsonNode::asInt).toList());
+      JsonNode unknown = Frames.parse(node.get("/api/rooms/h:api/history?since=nope").body());
+      assertFalse(unknown.get("recovered").asBoolean());
+      assertEquals(0, unknown.get("events").size());
+      assertEquals(404, node.get("/api/rooms/plain/history").statusCode());
+      assertEquals(400, node.get("/api/rooms/h:api/history?limit=0").statusCode());
+    }
+  }
+}

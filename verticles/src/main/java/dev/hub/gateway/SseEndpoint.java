@@ -1,0 +1,90 @@
+package dev.hub.gateway;
+
+import dev.hub.protocol.ClientFrame;
+import dev.hub.protocol.ErrorCode;
+import dev.hub.protocol.Names;
+import dev.hub.protocol.ProtocolException;
+import dev.hub.session.Session;
+import dev.hub.session.SseTransport;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * {@code GET /sse?rooms=R1,R2} (PROTOCOL.md section 3): the same session as a WebSocket's, over Server-Sent
+ * Events. The rooms are checked before the stream starts (400 for a bad or missing name or too many, 403 for
+ * one the token does not allow), then joined in order as the client's own joins would be, each history room
+ * from {@code Last-Event-ID} (header, or {@code ?lastEventId=}).
+ */
+final class SseEndpoint {
+  /** What a reader waits before reconnecting, the first line of every stream. */
+  private static final String RETRY = "retry: 2000\n\n";
+
+  private final Admission admission;
+  private final ShardSessions sessions;
+  private final ClientRequests requests;
+  private final int maxRooms;
+  private final int maxQueuedBytes;
+
+  SseEndpoint(GatewayPorts ports, Admission admission, ShardSessions sessions, ClientRequests requests) {
+    this.admission = admission;
+    this.sessions = sessions;
+    this.requests = requests;
+    this.maxRooms = ports.config().limits().maxRoomsPerSession();
+    this.maxQueuedBytes = ports.config().limits().maxQueuedBytes();
+  }
+
+  void open(RoutingContext ctx) {
+    admission.admit(ctx, (c, admitted) -> {
+      Set<String> rooms = rooms(c.request().getParam("rooms"));
+      for (String room : rooms) {
+        if (!admitted.identity().permissions().mayJoin(room)) {
+          return Future.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
+              "the token does not allow joining " + room));
+        }
+      }
+      stream(c, admitted, rooms);
+      return Future.succeededFuture();
+    }, "could not open the event stream");
+  }
+
+  private void stream(RoutingContext ctx, Admission.Admitted admitted, Set<String> rooms) {
+    HttpServerResponse response = ctx.response()
+        .setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    response.setWriteQueueMaxSize(maxQueuedBytes);
+    response.write(RETRY);
+    Session session = sessions.open(new SseTransport(response), admitted.identity(), admitted.address());
+    response.closeHandler(v -> sessions.gone(session, 1000));
+    String lastEventId = ctx.request().getHeader("Last-Event-ID");
+    if (lastEventId == null) {
+      lastEventId = ctx.request().getParam("lastEventId");
+    }
+    ClientFrame.Since since = lastEventId == null || lastEventId.isEmpty() ? null
+        : ClientFrame.Since.eventId(lastEventId);
+    for (String room : rooms) {
+      requests.joinFor(session, new ClientFrame.Join(null, room, since));
+    }
+  }
+
+  private Set<String> rooms(String param) {
+    if (param == null || param.isEmpty()) {
+      throw new ProtocolException(ErrorCode.MISSING_FIELD, "rooms: a comma-separated list of rooms to follow");
+    }
+    Set<String> rooms = new LinkedHashSet<>();
+    for (String room : param.split(",", -1)) {
+      if (!Names.isRoom(room)) {
+        throw new ProtocolException(ErrorCode.INVALID_ROOM, "not a valid room name: " + room);
+      }
+      rooms.add(room);
+    }
+    if (rooms.size() > maxRooms) {
+      throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, "a session may be in at most " + maxRooms + " rooms");
+    }
+    return rooms;
+  }
+}

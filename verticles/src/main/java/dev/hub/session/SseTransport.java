@@ -1,0 +1,98 @@
+package dev.hub.session;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hub.protocol.EncodedFrame;
+import dev.hub.protocol.Json;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+
+/**
+ * A session over {@code /sse} (PROTOCOL.md section 3): each event one SSE message ({@code id}, {@code event},
+ * {@code data: {"room","data","ts"}} with {@code seq} and {@code from} where set), a held batch its events one
+ * by one, a ping the comment {@code : hb}, shutdown's {@code bye} an {@code event: bye} message. Replies and
+ * presence diffs have no place in the stream and are not written.
+ */
+public final class SseTransport implements Transport {
+  private static final String EVENT_PREFIX = "{\"type\":\"event\"";
+  private static final String BYE_PREFIX = "{\"type\":\"bye\"";
+  private static final Buffer HEARTBEAT = Buffer.buffer(": hb\n\n");
+
+  private final HttpServerResponse response;
+  private boolean closed;
+
+  public SseTransport(HttpServerResponse response) {
+    this.response = response;
+  }
+
+  @Override
+  public void frame(EncodedFrame frame) {
+    String text = frame.text();
+    if (text.startsWith(EVENT_PREFIX)) {
+      response.write(message(text));
+    } else if (text.startsWith(BYE_PREFIX)) {
+      response.write("event: bye\ndata: " + text + "\n\n");
+    }
+  }
+
+  @Override
+  public void batch(List<EncodedFrame> events) {
+    StringBuilder messages = new StringBuilder();
+    for (EncodedFrame event : events) {
+      messages.append(message(event.text()));
+    }
+    response.write(messages.toString());
+  }
+
+  @Override
+  public void ping() {
+    response.write(HEARTBEAT.copy());
+  }
+
+  /** An SSE reader says nothing back; the connection itself is its liveness. */
+  @Override
+  public boolean answersPings() {
+    return false;
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return response.writeQueueFull();
+  }
+
+  @Override
+  public void close(short code, String reason) {
+    if (!isClosed()) {
+      closed = true;
+      response.end();
+    }
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed || response.ended() || response.closed();
+  }
+
+  private static String message(String eventFrame) {
+    JsonNode event;
+    try {
+      event = Json.MAPPER.readTree(eventFrame);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an event frame the hub encoded is not JSON", e);
+    }
+    ObjectNode data = Json.MAPPER.createObjectNode();
+    data.set("room", event.get("room"));
+    data.set("data", event.get("data"));
+    data.set("ts", event.get("ts"));
+    if (event.has("seq")) {
+      data.set("seq", event.get("seq"));
+    }
+    if (event.has("from")) {
+      data.set("from", event.get("from"));
+    }
+    return "id: " + event.get("id").asText() + "\nevent: " + event.get("event").asText() + "\ndata: "
+        + Json.encode(data) + "\n\n";
+  }
+}

@@ -55,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +70,9 @@ public final class Hub {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
   /** What differs between one node and a cluster member: the shared state and the cluster's own parts. */
+  /** @param keeper whether this node keeps history rooms' NATS events, which one node of a cluster does */
   private record Shared(PresenceStore store, RoomBroker broker, DedupStore dedup, RoomHistory history,
-      Supplier<Readiness> cluster) {
+      Supplier<Readiness> cluster, BooleanSupplier keeper) {
   }
 
   private final Vertx vertx;
@@ -107,7 +109,7 @@ public final class Hub {
     if (!config.cluster().enabled()) {
       Vertx vertx = Vertx.vertx(options);
       Shared single = new Shared(new LocalPresenceStore(), new LocalRoomBroker(), new LocalDedup(config.dedup()),
-          new LocalHistory(config.history()), () -> Readiness.DISABLED);
+          new LocalHistory(config.history()), () -> Readiness.DISABLED, () -> true);
       return wire(vertx, config, identity, publicKey, port, eventLoops, single, new ArrayList<>());
     }
     return ClusterBootstrap.start(config, identity.name(), options).compose(clustered -> {
@@ -120,7 +122,7 @@ public final class Hub {
           ? Readiness.down("not a member of the cluster")
           : !broker.synced().isComplete() ? Readiness.down("learning the other nodes' rooms") : Readiness.UP;
       Shared shared = new Shared(store, broker, new HazelcastDedup(vertx, hazelcast, config.dedup()),
-          new HazelcastHistory(vertx, hazelcast, config.history()), cluster);
+          new HazelcastHistory(vertx, hazelcast, config.history()), cluster, store::isOldestMember);
       List<Supplier<Future<Void>>> beforeClose = new ArrayList<>();
       return broker.start()
           .compose(v -> wire(vertx, config, identity, publicKey, port, eventLoops, shared, beforeClose))
@@ -147,7 +149,8 @@ public final class Hub {
     NodeInfo self = new NodeInfo(identity.name(), config.http().host() + ":" + port, 0, identity.startedAt());
     NatsBridge bridge = config.nats().enabled()
         ? new NatsBridge(vertx, config.nats(), identity.name(), config.shutdown().graceMs(), metrics.registry(),
-            shared.broker(), new LocalPublisher(shared.broker(), ids, new LocalDedup(config.dedup()), metrics))
+            shared.broker(), new LocalPublisher(shared.broker(), shared.history(), vertx.getOrCreateContext(), shared.keeper(), ids,
+                new LocalDedup(config.dedup()), metrics))
         : null;
     RoomPublisher publisher = new RoomPublisher(shared.broker(), shared.history(), ids, shared.dedup(), metrics,
         bridge != null ? bridge::published : event -> { });

@@ -30,7 +30,9 @@ class NatsClusterTest {
   @BeforeAll
   static void start() {
     nats = NatsServer.start();
-    cluster = TestCluster.start(2, nats.hubFlags());
+    List<String> flags = new ArrayList<>(List.of(nats.hubFlags()));
+    flags.addAll(List.of("history.rooms", "kept:*"));
+    cluster = TestCluster.start(2, flags.toArray(String[]::new));
     service = nats.connect();
     for (TestHub node : cluster.nodes()) {
       Eventually.until("the bridge of " + node.hub().name() + " connected", () -> node.get("/ready").body(),
@@ -42,6 +44,34 @@ class NatsClusterTest {
   static void stop() {
     cluster.close();
     nats.close();
+  }
+
+  @Test
+  void aNatsMessageToAHistoryRoomIsKeptOnceAndReachesEveryNodeWithItsSeq() {
+    List<WsClient> members = new ArrayList<>();
+    try {
+      for (TestHub node : List.of(cluster.node(0), cluster.node(1))) {
+        WsClient member = node.connect();
+        member.join("kept:nats");
+        members.add(member);
+      }
+      int count = 50;
+      for (int i = 0; i < count; i++) {
+        service.publish("hub.rooms.kept:nats", bytes("{\"event\":\"tick\",\"data\":" + i + "}"));
+      }
+      for (WsClient member : members) {
+        List<JsonNode> events = member.events("kept:nats", count);
+        for (int i = 0; i < count; i++) {
+          assertEquals(i, events.get(i).get("data").asInt(), "event " + i + " once and in order");
+          assertEquals(i + 1, events.get(i).get("seq").asLong(), "kept once: seq without gaps or repeats");
+        }
+      }
+      JsonNode history = dev.hub.test.Frames.parse(cluster.node(1).get("/api/rooms/kept:nats/history").body());
+      assertEquals(count, history.get("seq").asLong());
+      assertEquals(count, history.get("events").size());
+    } finally {
+      members.forEach(WsClient::close);
+    }
   }
 
   @Test

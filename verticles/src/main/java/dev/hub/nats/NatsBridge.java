@@ -135,8 +135,7 @@ public final class NatsBridge extends VerticleBase {
 
   /** Inbound: one subscription to the whole prefix on each new connection, registered before it is used. */
   private void subscribe(Connection connection) {
-    Dispatcher dispatcher = connection.createDispatcher(
-        new NatsInbound(subjects, broker, inbound, metrics));
+    Dispatcher dispatcher = connection.createDispatcher(new NatsInbound(subjects, broker, inbound, metrics));
     dispatcher.subscribe(subjects.allRooms());
     try {
       connection.flush(Duration.ofMillis(config.connectTimeoutMs()));

@@ -48,14 +48,16 @@ public final class Hub {
   private final int port;
   private final List<GatewayVerticle> gateways;
   private final List<Supplier<Future<Void>>> beforeClose;
+  private final NatsBridge bridge;
 
   private Hub(Vertx vertx, HubNode node, int port, List<GatewayVerticle> gateways,
-      List<Supplier<Future<Void>>> beforeClose) {
+      List<Supplier<Future<Void>>> beforeClose, NatsBridge bridge) {
     this.vertx = vertx;
     this.node = node;
     this.port = port;
     this.gateways = gateways;
     this.beforeClose = beforeClose;
+    this.bridge = bridge;
   }
 
   /** Starts a node. Blocks briefly to resolve the host name and, for port 0, a free port. */
@@ -112,14 +114,14 @@ public final class Hub {
           return gateway;
         }, new DeploymentOptions().setInstances(eventLoops)))
         .compose(id -> node.presence().registerNode(bridge == null ? self : self.withNats(bridge.status())))
-        .map(v -> new Hub(vertx, node, port, gateways, beforeClose))
+        .map(v -> new Hub(vertx, node, port, gateways, beforeClose, bridge))
         .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
   }
 
   /**
    * The NATS bridge when {@code nats.url} is set, before the gateways, so that it hears every publish and join
    * from the first client on. It stops before Vert.x closes, once the drained sessions' presence leaves are in
-   * its buffer.
+   * its buffer; {@link #stop} gives it its share of the grace first.
    */
   private static Future<Void> deployBridge(Vertx vertx, NatsBridge bridge, List<Supplier<Future<Void>>> beforeClose) {
     if (bridge == null) {
@@ -142,18 +144,32 @@ public final class Hub {
 
   /**
    * Graceful stop: refuse new connections, flush and {@code bye} every session, close 1001, remove presence,
-   * leave the cluster, close Vert.x; whatever is not done within {@code shutdown.graceMs} is cut short.
+   * hand NATS what the bridge holds or write it to the dead-letter file, leave the cluster, close Vert.x. Each step
+   * has its share of {@code shutdown.graceMs}, counted from the start: the drain up to a half, so that the bridge,
+   * which hears the drained sessions' leaves, always has until seven eighths; closing Vert.x has the rest.
    */
   public Future<Void> stop() {
     long graceMs = node.config().shutdown().graceMs();
+    long started = System.currentTimeMillis();
+    long bridgeDeadline = started + graceMs * 7 / 8;
     node.startDraining();
     List<Future<Void>> drains = gateways.stream().map(GatewayVerticle::drain).toList();
     return Future.join(drains)
         .compose(v -> node.presence().unregisterNode(node.name()))
-        .compose(v -> Future.join(beforeClose.stream().map(Supplier::get).toList()))
-        .timeout(graceMs * 3 / 4, TimeUnit.MILLISECONDS)
+        .timeout(graceMs / 2, TimeUnit.MILLISECONDS)
         .onFailure(e -> LOG.warn("drain did not finish in time: {}", e.getMessage()))
-        .transform(v -> vertx.close().timeout(graceMs / 4, TimeUnit.MILLISECONDS))
+        .transform(v -> {
+          List<Future<Void>> stops = new ArrayList<>();
+          if (bridge != null) {
+            stops.add(bridge.stopBy(bridgeDeadline));
+          }
+          beforeClose.forEach(step -> stops.add(step.get()));
+          return Future.join(stops).timeout(Math.max(1, bridgeDeadline - System.currentTimeMillis()),
+              TimeUnit.MILLISECONDS);
+        })
+        .onFailure(e -> LOG.warn("stop did not finish in time: {}", e.getMessage()))
+        .transform(v -> vertx.close().timeout(Math.max(1, started + graceMs - System.currentTimeMillis()),
+            TimeUnit.MILLISECONDS))
         .mapEmpty();
   }
 

@@ -18,7 +18,6 @@ import io.vertx.core.VerticleBase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +45,10 @@ public final class NatsBridge extends VerticleBase {
   private OutboundBuffer buffer;
   private DeadLetterSink sink;
   private NatsLink link;
+  private DeadLetterWriter writer;
   private NatsSender sender;
-  private Thread senderThread;
+  private NatsHandOver handOver;
+  private Future<Void> stopped;
   private long statusTimer = -1;
   private NodeInfo.Nats lastStatus;
   private final java.util.concurrent.atomic.AtomicLong lastSlowWarning = new java.util.concurrent.atomic.AtomicLong();
@@ -66,50 +67,58 @@ public final class NatsBridge extends VerticleBase {
   public Future<?> start() {
     buffer = new OutboundBuffer(config.bufferBytes());
     link = new NatsLink(new Backoff(config.reconnectWaitMs(), config.maxWaitMs(), config.jitterMs()),
-        this::subscribe, buffer::wake, () -> metrics.reconnected());
+        this::subscribe, buffer::wake, () -> metrics.reconnected(), () -> metrics.lameDuckMoved());
     metrics = new NatsMetrics(node.metrics().registry(), link::state, buffer::pendingBytes);
-    link.options(NatsOptions.build(config, "hub " + node.name(), link.listener(), errorListener()));
+    link.options(config.url(), servers -> NatsOptions.build(config, servers, "hub " + node.name(), link.listener(),
+        errorListener()));
     DeadLetterFile file = new DeadLetterFile(Path.of(config.dlqDir()), node.name());
-    sink = new DeadLetterSink(subjects.dlq(), file, config.jetstream(), Duration.ofMillis(config.ackTimeoutMs()),
+    writer = new DeadLetterWriter(file, metrics, config.dlqQueueBytes(),
+        new Backoff(config.retryWaitMs(), config.maxWaitMs(), config.jitterMs()));
+    metrics.dlqQueue(writer::queuedBytes);
+    sink = new DeadLetterSink(subjects.dlq(), writer, config.jetstream(), Duration.ofMillis(config.ackTimeoutMs()),
         metrics);
     sender = new NatsSender(link, buffer, sink, config, metrics);
-    senderThread = new Thread(sender, "hub-nats-sender");
-    senderThread.setDaemon(true);
-    senderThread.start();
+    Thread senderThread = daemon(sender, "hub-nats-sender-" + node.name());
+    daemon(writer, "hub-nats-dlq-" + node.name());
+    handOver = new NatsHandOver(buffer, sender, senderThread, writer, sink, link, config.ackTimeoutMs());
 
     node.readinessCheck("nats", this::readiness);
-    node.attachBridge(this::published, this::presenceChanged, new NatsRequests(vertx, link, subjects, config, metrics),
-        new BridgeDeadLetters(vertx, file, sink, buffer, config.ackTimeoutMs()));
+    node.attachBridge(outbound(), this::presenceChanged, new NatsRequests(vertx, link, subjects, config, metrics),
+        new BridgeDeadLetters(vertx, file, writer, buffer, config.ackTimeoutMs()));
     statusTimer = vertx.setPeriodic(STATUS_EVERY_MS, id -> reportStatus());
     LOG.info("NATS bridge on {} (prefix {}, {} mode)", config.url(), config.prefix(),
         config.jetstream() ? "JetStream" : "core");
     return Future.succeededFuture();
   }
 
-  /**
-   * Gives the sender a moment to get what is held confirmed, then stops it; whatever is still unconfirmed goes to
-   * the dead-letter file, so that a stop loses nothing either.
-   */
+  /** Without {@link #stopBy(long)} first (a test's undeploy, say): half of {@code shutdown.graceMs} for it. */
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(statusTimer);
-    long drainMs = Math.min(config.ackTimeoutMs(), node.config().shutdown().graceMs() / 4);
-    return vertx.executeBlocking(() -> {
-      if (link.connected() != null) {
-        buffer.awaitEmpty(drainMs);
-      }
-      sender.stop();
-      List<Outgoing> queued = buffer.close();
-      senderThread.join(config.ackTimeoutMs() + 1_000);
-      link.close();
-      // What the sender had taken and put back is older than what was still queued: it goes first.
-      List<Outgoing> unconfirmed = new java.util.ArrayList<>(buffer.close());
-      unconfirmed.addAll(queued);
-      for (Outgoing message : unconfirmed) {
-        sink.toFile(message, "not confirmed by NATS before the node stopped");
-      }
-      return null;
-    }, false);
+    return stopBy(System.currentTimeMillis() + node.config().shutdown().graceMs() / 2);
+  }
+
+  /**
+   * Stops the bridge by {@code deadlineMillis}: what NATS confirms by then is sent, everything else the hub
+   * acknowledged is written to the dead-letter file ({@link NatsHandOver}). Called once by the application's
+   * stop with the bridge's share of {@code shutdown.graceMs}; any later call gets the same future.
+   */
+  public synchronized Future<Void> stopBy(long deadlineMillis) {
+    if (stopped == null) {
+      vertx.cancelTimer(statusTimer);
+      long deadlineNanos = System.nanoTime() + Math.max(0, deadlineMillis - System.currentTimeMillis()) * 1_000_000;
+      stopped = vertx.executeBlocking(() -> {
+        handOver.run(deadlineNanos);
+        return null;
+      }, false);
+    }
+    return stopped;
+  }
+
+  private static Thread daemon(Runnable job, String name) {
+    Thread thread = new Thread(job, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   /** Inbound: one subscription to the whole prefix on each new connection, registered before it is used. */
@@ -127,10 +136,25 @@ public final class NatsBridge extends VerticleBase {
     }
   }
 
-  private void published(PublishListener.Published event) {
-    NatsPayloads.ClientEvent body = new NatsPayloads.ClientEvent(event.room(), event.event(), event.data(),
-        event.id(), event.ts(), event.user(), event.session(), node.name());
-    offer(new Outgoing(subjects.events(event.room()), event.id(), event.user(), bytes(body)));
+  /** Client publishes: admitted while the buffer or the file's queue has room, then held, in order. */
+  private PublishListener outbound() {
+    return new PublishListener() {
+      @Override
+      public void accepted(Published event) {
+        NatsPayloads.ClientEvent body = new NatsPayloads.ClientEvent(event.room(), event.event(), event.data(),
+            event.id(), event.ts(), event.user(), event.session(), node.name());
+        offer(new Outgoing(subjects.events(event.room()), event.id(), event.user(), bytes(body)));
+      }
+
+      @Override
+      public boolean admits() {
+        boolean room = buffer.hasRoom() || writer.hasRoom();
+        if (!room) {
+          metrics.refused();
+        }
+        return room;
+      }
+    };
   }
 
   private void presenceChanged(PresenceListener.Change change) {
@@ -141,21 +165,22 @@ public final class NatsBridge extends VerticleBase {
   }
 
   /**
-   * Into the buffer, or, when it is full (or the bridge stopped), to the dead-letter file off the event loop, in
-   * the order of the calling event loop's offers.
+   * Into the buffer, or, when it is full (or the bridge stopped), into the dead-letter file's queue, in the order
+   * of the calling event loop's offers. Neither waits.
    */
   private void offer(Outgoing message) {
     if (!buffer.offer(message)) {
-      vertx.executeBlocking(() -> {
-        sink.toFile(message, buffer.isClosed() ? "the NATS bridge had stopped" : "outbound buffer full ("
-            + config.bufferBytes() + " bytes)");
-        return null;
-      }, true).onFailure(e -> LOG.error("NATS: {} to {} lost: {}", message.msgId, message.subject, e.toString()));
+      sink.overflow(message, buffer.isClosed() ? "the NATS bridge had stopped" : "outbound buffer full ("
+          + config.bufferBytes() + " bytes)");
     }
   }
 
   private Readiness readiness() {
     NodeInfo.Nats status = status();
+    String stopped = sender.stoppedBecause();
+    if (stopped != null) {
+      return new Readiness("DOWN", "the NATS sender stopped (" + stopped + "); nothing more goes out", status);
+    }
     if (link.state() == NatsLink.State.CONNECTED) {
       return new Readiness("UP", null, status);
     }

@@ -62,8 +62,17 @@ public final class HubNode {
     this.metrics = new HubMetrics(broker::localRooms);
     // The listeners are read at each call, so a bridge attached after start hears everything from then on.
     this.publisher = new RoomPublisher(broker, new EventIds(tag), shared.dedup(), new LocalDedup(config.dedup()),
-        metrics,
-        event -> publishListener.accepted(event));
+        metrics, new PublishListener() {
+          @Override
+          public void accepted(Published event) {
+            publishListener.accepted(event);
+          }
+
+          @Override
+          public boolean admits() {
+            return publishListener.admits();
+          }
+        });
     this.announcer = new PresenceAnnouncer(broker, config.presence().diffMaxMembers(),
         change -> presenceListener.changed(change));
     this.batchPolicy = new BatchPolicy(config.batch().events());

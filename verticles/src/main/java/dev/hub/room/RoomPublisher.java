@@ -3,6 +3,8 @@ package dev.hub.room;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.protocol.EncodedFrame;
+import dev.hub.protocol.ErrorCode;
+import dev.hub.protocol.ProtocolException;
 import dev.hub.protocol.ServerFrame;
 import io.vertx.core.Future;
 
@@ -46,7 +48,8 @@ public final class RoomPublisher {
   }
 
   /**
-   * Encodes the event once and hands it to the broker.
+   * Encodes the event once and hands it to the broker; a WebSocket publish that the listener does not admit
+   * fails with {@code unavailable} before anything else.
    *
    * @param identity whose ids are deduplicated: the user, or {@code api} for the HTTP API without a token
    * @param from the {@code from} field; {@code null} for server-side events
@@ -55,6 +58,10 @@ public final class RoomPublisher {
    */
   public Future<Result> publish(String room, String event, JsonNode data, String clientId, String identity,
       String from, String session, String excludeSession, Source source) {
+    if (source == Source.WEBSOCKET && !listener.admits()) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
+          "the hub cannot hold more events for NATS right now; send it again later"));
+    }
     if (clientId == null) {
       return Future.succeededFuture(deliver(room, event, data, ids.next(), identity, from, session, excludeSession,
           source));

@@ -1,8 +1,10 @@
 package dev.hub.nats;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hub.protocol.Json;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -47,7 +49,22 @@ final class DeadLetter {
 
   /** The file's line, newline included. */
   byte[] line() {
-    return (json() + "\n").getBytes(StandardCharsets.UTF_8);
+    if (message == null) {
+      return (kept + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+    byte[] payload = message.payload;
+    if (payload.length < 2 || payload[0] != '{' || payload[payload.length - 1] != '}') {
+      return (treeJson() + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+    // The bridge's own payloads are JSON objects without these fields: the fields go in before the closing brace,
+    // byte for byte, so that a burst of overflow costs the writer a copy, not a parse and an encode.
+    ByteArrayOutputStream line = new ByteArrayOutputStream(payload.length + message.subject.length() + 160);
+    line.write(payload, 0, payload.length - 1);
+    field(line, payload.length > 2 ? ",\"subject\":" : "\"subject\":", message.subject);
+    field(line, ",\"msgId\":", message.msgId);
+    field(line, ",\"error\":", error);
+    ascii(line, ",\"attempts\":" + attempts + ",\"failedAt\":" + failedAt + "}\n");
+    return line.toByteArray();
   }
 
   /**
@@ -55,9 +72,11 @@ final class DeadLetter {
    * {@code failedAt} ({@link DeadLetterSink#original} takes them off again).
    */
   String json() {
-    if (message == null) {
-      return kept;
-    }
+    byte[] line = line();
+    return new String(line, 0, line.length - 1, StandardCharsets.UTF_8);
+  }
+
+  private String treeJson() {
     JsonNode payload = InboundPayload.json(message.payload);
     ObjectNode entry = payload.isObject() ? ((ObjectNode) payload).deepCopy() : Json.MAPPER.createObjectNode()
         .set("payload", payload);
@@ -67,5 +86,16 @@ final class DeadLetter {
     entry.put("attempts", attempts);
     entry.put("failedAt", failedAt);
     return Json.encode(entry);
+  }
+
+  private static void field(ByteArrayOutputStream line, String name, String value) {
+    ascii(line, name);
+    line.write('"');
+    line.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(value));
+    line.write('"');
+  }
+
+  private static void ascii(ByteArrayOutputStream line, String text) {
+    line.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
   }
 }

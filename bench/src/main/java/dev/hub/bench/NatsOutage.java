@@ -115,8 +115,11 @@ final class NatsOutage implements Callable<Integer> {
       Thread.sleep(outage * 1000L);
       publisher.nextPhase().await();
       nats.restart();
-      double outageSeconds = (System.nanoTime() - killed) / 1e9;
-      Thread.sleep(around * 1000L);
+      long restarted = System.nanoTime();
+      double outageSeconds = (restarted - killed) / 1e9;
+      await("reconnected", 60, () -> "connected".equals(link(port).path("state").asText()));
+      double reconnectSeconds = (System.nanoTime() - restarted) / 1e9;
+      Thread.sleep(Math.max(0, around * 1000L - (System.nanoTime() - restarted) / 1_000_000));
       publisher.stop(vertx).await();
       await("every publish answered", 30, () -> publisher.allAnswered().await());
       await("the buffer confirmed", 120, () -> link(port).path("pendingBytes").asLong() == 0
@@ -134,16 +137,19 @@ final class NatsOutage implements Callable<Integer> {
       Map<String, Integer> stored = storedCounts(nats.url());
       Set<String> filedSet = new HashSet<>(filed);
       long held = acked.get(1).stream().filter(id -> !filedSet.contains(id)).count();
+      long filedAfterRestart = acked.get(2).stream().filter(filedSet::contains).count();
       long lost = all.stream().filter(id -> !stored.containsKey(id)).count();
       long duplicated = stored.values().stream().mapToLong(n -> n - 1).sum();
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("eventsPerSecond", rate);
       figures.put("outageSeconds", Math.round(outageSeconds * 10) / 10.0);
+      figures.put("reconnectSeconds", Math.round(reconnectSeconds * 10) / 10.0);
       figures.put("acknowledged", all.size());
       figures.put("acknowledgedDuringOutage", acked.get(1).size());
       figures.put("refused", publisher.refused().await());
       figures.put("held", held);
       figures.put("filed", filed.size());
+      figures.put("filedAfterRestart", filedAfterRestart);
       figures.put("filedPerFsync", filedPerFsync);
       figures.put("replayed", replayed);
       figures.put("storedDistinct", stored.size());
@@ -184,6 +190,7 @@ final class NatsOutage implements Callable<Integer> {
         publisher.refused().await().forEach((code, n) -> refused.merge(code, n, Long::sum));
         publisher.close();
       }
+      await("the file's queue written", 30, () -> metric(port, "hub_nats_dlq_queued_bytes") == 0);
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("publishers", filePublishers);
       figures.put("inFlightEach", 64);

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar bench/target/bench.jar SCENARIO}: runs one benchmark scenario and prints its figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks of the hub. Each scenario starts what it measures, prints a table and writes JSON.",
-    subcommands = {FanOut.class, ManyRooms.class, Batching.class, CrossNodeLatency.class, AuthCost.class, NatsLatency.class, Capacity.class,
+    subcommands = {FanOut.class, ManyRooms.class, Batching.class, CrossNodeLatency.class, AuthCost.class, NatsLatency.class, NatsOutage.class,
+        Capacity.class,
         PresenceLatency.class})
 public final class Bench {
 

@@ -5,29 +5,71 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** A nats-server process on a free loopback port for one benchmark run, found as the tests find it. */
 final class NatsServerProcess implements AutoCloseable {
-  private final Process process;
+  private final String binary;
   private final int port;
+  private final Path store;
+  private Process process;
 
-  private NatsServerProcess(Process process, int port) {
-    this.process = process;
+  private NatsServerProcess(String binary, int port, Path store) {
+    this.binary = binary;
     this.port = port;
+    this.store = store;
   }
 
   static NatsServerProcess start(String binary) {
-    int port = Processes.freePort();
+    return launched(new NatsServerProcess(binary != null ? binary : find(), Processes.freePort(), null));
+  }
+
+  /** With JetStream, its store in a fresh temporary folder that {@link #restart} keeps. */
+  static NatsServerProcess startJetStream(String binary) {
     try {
-      Process process = new ProcessBuilder(binary != null ? binary : find(), "-a", "127.0.0.1", "-p",
-          Integer.toString(port)).redirectErrorStream(true)
-          .redirectOutput(File.createTempFile("bench-nats-", ".log")).start();
-      NatsServerProcess server = new NatsServerProcess(process, port);
-      server.awaitListening();
-      return server;
+      return launched(new NatsServerProcess(binary != null ? binary : find(), Processes.freePort(),
+          Files.createTempDirectory("bench-nats-js-")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static NatsServerProcess launched(NatsServerProcess server) {
+    server.launch();
+    return server;
+  }
+
+  private void launch() {
+    List<String> command = new ArrayList<>(List.of(binary, "-a", "127.0.0.1", "-p", Integer.toString(port)));
+    if (store != null) {
+      command.addAll(List.of("-js", "-sd", store.toString()));
+    }
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(File.createTempFile("bench-nats-", ".log")).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    awaitListening();
+  }
+
+  /** SIGKILL, as in a crash. */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Again on the same port and store. */
+  void restart() {
+    launch();
   }
 
   String url() {

@@ -84,9 +84,12 @@ public final class Hub {
   private final int port;
   private final String presenceDeployment;
   private final List<Supplier<Future<Void>>> beforeClose;
+  /** The NATS bridge, or {@code null}: it gets its own share of the grace at a stop. */
+  private final NatsBridge bridge;
 
   private Hub(Vertx vertx, HubConfig config, NodeIdentity identity, NodeState state, PresenceService presence,
-      NodeSessions sessions, int port, String presenceDeployment, List<Supplier<Future<Void>>> beforeClose) {
+      NodeSessions sessions, int port, String presenceDeployment, List<Supplier<Future<Void>>> beforeClose,
+      NatsBridge bridge) {
     this.vertx = vertx;
     this.config = config;
     this.identity = identity;
@@ -96,6 +99,7 @@ public final class Hub {
     this.port = port;
     this.presenceDeployment = presenceDeployment;
     this.beforeClose = beforeClose;
+    this.bridge = bridge;
   }
 
   /** Starts a node. Blocks briefly to resolve the host name and, for port 0, a free port. */
@@ -153,7 +157,7 @@ public final class Hub {
                 new LocalDedup(config.dedup()), metrics))
         : null;
     RoomPublisher publisher = new RoomPublisher(shared.broker(), shared.history(), ids, shared.dedup(), metrics,
-        bridge != null ? bridge::published : event -> { });
+        bridge != null ? bridge.outbound() : event -> { });
     PresenceAnnouncer announcer = new PresenceAnnouncer(shared.broker(), config.presence().diffMaxMembers(),
         bridge != null ? bridge::presenceChanged : change -> { });
     PresenceService presence = new PresenceService(shared.store(), announcer,
@@ -185,11 +189,16 @@ public final class Hub {
         .compose(presenceId -> presence.registerNode()
             .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(gateway, port),
                 new DeploymentOptions().setInstances(eventLoops)))
-            .map(id -> new Hub(vertx, config, identity, state, presence, sessions, port, presenceId, beforeClose)))
+            .map(id -> new Hub(vertx, config, identity, state, presence, sessions, port, presenceId, beforeClose,
+                bridge)))
         .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
   }
 
-  /** The bridge stops before Vert.x closes, once the drained sessions' presence leaves are in its buffer. */
+  /**
+   * The NATS bridge when {@code nats.url} is set, before the gateways, so that it hears every publish and join
+   * from the first client on. It stops before Vert.x closes, once the drained sessions' presence leaves are in
+   * its buffer; {@link #stop} gives it its share of the grace first.
+   */
   private static Future<Void> deployBridge(Vertx vertx, NatsBridge bridge, List<Supplier<Future<Void>>> beforeClose) {
     if (bridge == null) {
       return Future.succeededFuture();
@@ -226,19 +235,33 @@ public final class Hub {
 
   /**
    * Graceful stop: refuse new connections, flush and {@code bye} every session, close 1001, remove presence,
-   * leave the cluster, close Vert.x; whatever is not done within {@code shutdown.graceMs} is cut short.
+   * hand NATS what the bridge holds or write it to the dead-letter file, leave the cluster, close Vert.x. Each step
+   * has its share of {@code shutdown.graceMs}, counted from the start: the drain up to a half, so that the bridge,
+   * which hears the drained sessions' leaves, always has until seven eighths; closing Vert.x has the rest.
    */
   public Future<Void> stop() {
     long graceMs = config.shutdown().graceMs();
+    long started = System.currentTimeMillis();
+    long bridgeDeadline = started + graceMs * 7 / 8;
     state.startDraining();
     return sessions.drain()
         // Presence's timers stop first, so that nothing lists this node again once it is unregistered.
         .compose(v -> vertx.undeploy(presenceDeployment))
         .compose(v -> presence.unregisterNode())
-        .compose(v -> Future.join(beforeClose.stream().map(Supplier::get).toList()))
-        .timeout(graceMs * 3 / 4, TimeUnit.MILLISECONDS)
+        .timeout(graceMs / 2, TimeUnit.MILLISECONDS)
         .onFailure(e -> LOG.warn("drain did not finish in time: {}", e.getMessage()))
-        .transform(v -> vertx.close().timeout(graceMs / 4, TimeUnit.MILLISECONDS))
+        .transform(v -> {
+          List<Future<Void>> stops = new ArrayList<>();
+          if (bridge != null) {
+            stops.add(bridge.stopBy(bridgeDeadline));
+          }
+          beforeClose.forEach(step -> stops.add(step.get()));
+          return Future.join(stops).timeout(Math.max(1, bridgeDeadline - System.currentTimeMillis()),
+              TimeUnit.MILLISECONDS);
+        })
+        .onFailure(e -> LOG.warn("stop did not finish in time: {}", e.getMessage()))
+        .transform(v -> vertx.close().timeout(Math.max(1, started + graceMs - System.currentTimeMillis()),
+            TimeUnit.MILLISECONDS))
         .mapEmpty();
   }
 

@@ -1,10 +1,12 @@
 package dev.hub.nats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
+import dev.hub.test.HubQueries;
 import dev.hub.test.JetStreams;
 import dev.hub.test.NatsServer;
 import dev.hub.test.TestHub;
@@ -16,18 +18,26 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * nats-server is killed with SIGKILL while a client keeps publishing, and restarted on the same port and store.
  * A JetStream stream made before the kill records what the server stored: afterwards it must hold every event
- * the hub acknowledged, each once, in the order the hub acknowledged them, in core and in JetStream mode.
+ * the hub acknowledged, each once, in the order the hub acknowledged them, in core and in JetStream mode. And an
+ * outage longer than the buffer, at a steady rate.
  */
 class NatsOutageTest {
   private static final int TOTAL = 300;
   private static final int KILL_AFTER = 100;
   private static final int RESTART_AFTER = 200;
+  private static final int STEADY_EVENTS = 600;
+  private static final long STEADY_PERIOD_NANOS = 5_000_000;
+  private static final long SAMPLE_EVERY_NANOS = 10_000_000;
 
   @ParameterizedTest(name = "jetstream={0}")
   @ValueSource(booleans = {false, true})
@@ -69,6 +79,66 @@ class NatsOutageTest {
           assertEquals(i, Frames.parse(new String(messages.get(i).getData())).get("data").asInt());
         }
         assertEquals(0, Frames.parse(hub.get("/api/dlq").body()).get("count").asInt(), "nothing dead-lettered");
+      }
+    }
+  }
+
+  /**
+   * An outage that outlasts the buffer at a steady 200 events/s: the buffer holds what fits, the file takes the
+   * rest as fast as it comes, neither grows past its bound, and afterwards the stream holds each event once, in
+   * order: the held ones, then the replayed file.
+   */
+  @Test
+  void anOutageLongerThanTheBufferKeepsMemoryBoundedAndAccountsForEveryEvent() throws Exception {
+    long bufferBytes = 16_384;
+    // Room for about a second of the file's queue at this rate: more than the disk's slowest fsync here.
+    long queueBytes = 131_072;
+    try (NatsServer nats = NatsServer.startJetStream()) {
+      Connection service = nats.connect();
+      JetStreams.create(service, "STEADY", "hub.events.steady");
+      try (TestHub hub = TestHub.start(nats.hubFlags("nats.bufferBytes", Long.toString(bufferBytes),
+          "nats.dlqQueueBytes", Long.toString(queueBytes), "nats.connectTimeoutMs", "300"));
+          WsClient client = hub.connect("user=steady")) {
+        Eventually.until("the bridge connected", () -> state(hub), "connected"::equals);
+        client.join("steady");
+        nats.kill();
+        Eventually.until("the hub noticed the outage", () -> state(hub), "reconnecting"::equals);
+
+        AtomicLong mostPending = new AtomicLong();
+        AtomicLong mostQueued = new AtomicLong();
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        CompletableFuture<Void> sampler = CompletableFuture.runAsync(() -> {
+          while (sampling.get()) {
+            mostPending.accumulateAndGet((long) HubQueries.metric(hub, "hub_nats_pending_bytes"), Math::max);
+            mostQueued.accumulateAndGet((long) HubQueries.metric(hub, "hub_nats_dlq_queued_bytes"), Math::max);
+            LockSupport.parkNanos(SAMPLE_EVERY_NANOS);
+          }
+        });
+        List<String> acked = new ArrayList<>();
+        String padding = "x".repeat(200);
+        long start = System.nanoTime();
+        for (int i = 0; i < STEADY_EVENTS; i++) {
+          LockSupport.parkNanos(start + i * STEADY_PERIOD_NANOS - System.nanoTime());
+          JsonNode ack = client.request("type", "publish", "room", "steady", "event", "s", "data", padding);
+          assertEquals("ack", ack.get("type").asText(), ack::toString);
+          acked.add(ack.get("id").asText());
+        }
+        sampling.set(false);
+        sampler.get(10, TimeUnit.SECONDS);
+        assertTrue(mostPending.get() <= bufferBytes, () -> "buffer past its bound: " + mostPending);
+        // The queue's bound admits; an event admitted just under it may pass it by its own size.
+        assertTrue(mostQueued.get() <= queueBytes + 1024, () -> "file queue past its bound: " + mostQueued);
+
+        nats.restart();
+        Eventually.until("the held ones sent", 30_000, () -> link(hub),
+            link -> "connected".equals(link.path("state").asText()) && link.path("pendingBytes").asLong() == 0);
+        int filed = Frames.parse(hub.get("/api/dlq").body()).get("count").asInt();
+        assertTrue(filed > 0 && filed < STEADY_EVENTS, () -> "some held, the rest filed: " + filed);
+        assertEquals(202, hub.post("/api/dlq/replay", "").statusCode());
+        List<String> stored = Eventually.until("all stored", 30_000, () -> JetStreams.messages(service, "STEADY")
+            .stream().map(MessageInfo::getHeaders).map(h -> h.getFirst("Nats-Msg-Id")).toList(),
+            ids -> ids.size() >= acked.size());
+        assertEquals(acked, stored, "every acknowledged event once, in order");
       }
     }
   }

@@ -73,6 +73,23 @@ public final class NatsServer implements AutoCloseable {
     return server;
   }
 
+  /**
+   * With a configuration file of the given text, e.g. {@code max_payload: 8192}; with JetStream too when asked.
+   */
+  public static NatsServer startWithConfig(boolean jetstream, String config) {
+    try {
+      Path file = Files.createTempFile("nats-server-", ".conf");
+      file.toFile().deleteOnExit();
+      Files.writeString(file, config);
+      Path store = jetstream ? Files.createTempDirectory("nats-js-") : null;
+      NatsServer server = new NatsServer(freePort(), store, List.of("-c", file.toString()));
+      server.launch();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Core NATS with more command-line options, e.g. {@code --tls --tlscert FILE --tlskey FILE}. */
   public static NatsServer startWith(String... args) {
     NatsServer server = new NatsServer(freePort(), null, List.of(args));
@@ -139,6 +156,42 @@ public final class NatsServer implements AutoCloseable {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         fail("nats-server did not die from SIGKILL");
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** SIGSTOP: the server holds its connections open but answers nothing, as a hung host does. */
+  public void pause() {
+    signal("-STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() {
+    signal("-CONT");
+  }
+
+  /**
+   * Lame-duck mode ({@code nats-server --signal ldm=PID}): the server stops taking connections, tells its clients,
+   * and closes theirs after its {@code lame_duck_grace_period}.
+   */
+  public void lameDuck() {
+    run(binary().toString(), "--signal", "ldm=" + process.pid());
+  }
+
+  private void signal(String signal) {
+    run("kill", signal, Long.toString(process.pid()));
+  }
+
+  private static void run(String... command) {
+    try {
+      Process done = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(done.getInputStream().readAllBytes());
+      if (!done.waitFor(10, TimeUnit.SECONDS) || done.exitValue() != 0) {
+        fail(String.join(" ", command) + " failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -29,12 +29,14 @@ import java.util.List;
  * @param ackTimeoutMs how long to wait for that ack, or for the server's confirmation in core mode
  * @param maxAttempts JetStream publishes refused this often go to the dead-letter queue
  * @param dlqDir where the dead-letter file is written when {@code <prefix>.dlq} cannot be reached
+ * @param dlqQueueBytes dead letters waiting to be written to that file; while it is full, client publishes are
+ *     refused with {@code unavailable} once the outbound buffer is full too
  */
 public record NatsConfig(List<String> url, String prefix, boolean required, String token, String user,
     String password, String credentialsFile, boolean tls, String truststore, String truststorePassword,
     String keystore, String keystorePassword, long connectTimeoutMs, long reconnectWaitMs, long retryWaitMs,
     long maxWaitMs, long jitterMs, long requestTimeoutMs, long maxRequestTimeoutMs, long bufferBytes,
-    boolean jetstream, long ackTimeoutMs, int maxAttempts, String dlqDir) {
+    boolean jetstream, long ackTimeoutMs, int maxAttempts, String dlqDir, long dlqQueueBytes) {
 
   /** {@code hub}: subjects {@code hub.rooms.>}, {@code hub.events.>} and so on. */
   public static final String DEFAULT_PREFIX = "hub";
@@ -66,12 +68,15 @@ public record NatsConfig(List<String> url, String prefix, boolean required, Stri
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
   /** {@code dlq} under the working directory. */
   public static final String DEFAULT_DLQ_DIR = "dlq";
+  /** 2 MiB waiting for the file: many groups' worth, since each group is one write and one fsync. */
+  public static final long DEFAULT_DLQ_QUEUE_BYTES = 2L * 1024 * 1024;
 
   public static NatsConfig defaults() {
     return new NatsConfig(List.of(), DEFAULT_PREFIX, DEFAULT_REQUIRED, null, null, null, null, DEFAULT_TLS, null,
         null, null, null, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RECONNECT_WAIT_MS, DEFAULT_RETRY_WAIT_MS,
         DEFAULT_MAX_WAIT_MS, DEFAULT_JITTER_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_MAX_REQUEST_TIMEOUT_MS,
-        DEFAULT_BUFFER_BYTES, DEFAULT_JETSTREAM, DEFAULT_ACK_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_DLQ_DIR);
+        DEFAULT_BUFFER_BYTES, DEFAULT_JETSTREAM, DEFAULT_ACK_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_DLQ_DIR,
+        DEFAULT_DLQ_QUEUE_BYTES);
   }
 
   /** Whether the bridge runs: some server is named. */
@@ -102,6 +107,7 @@ public record NatsConfig(List<String> url, String prefix, boolean required, Stri
     HubConfig.require(problems, ackTimeoutMs >= 10, "nats.ackTimeoutMs", "must be at least 10");
     HubConfig.require(problems, maxAttempts >= 1, "nats.maxAttempts", "must be at least 1");
     HubConfig.require(problems, dlqDir != null && !dlqDir.isBlank(), "nats.dlqDir", "must not be empty");
+    HubConfig.require(problems, dlqQueueBytes >= 1024, "nats.dlqQueueBytes", "must be at least 1024");
   }
 
   private static boolean isServer(String server) {

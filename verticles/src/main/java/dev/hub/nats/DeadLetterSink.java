@@ -7,69 +7,108 @@ import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Where undeliverable outbound events go: {@code <prefix>.dlq} while NATS takes it (a stream's ack in JetStream
- * mode, the server's confirmation otherwise), else the {@link DeadLetterFile}. Never silent: each one is counted
- * and logged. Blocking; called on the sender thread or a worker.
+ * mode, the server's confirmation otherwise), else the {@link DeadLetterWriter}'s queue for the file; at a stop,
+ * what even the file could not take is written to the log, whole, as the very last resort. Never silent: each
+ * one is counted, and logged (the overflow of a full buffer in a summary every {@link #SUMMARY_EVERY_MS}).
  *
  * <p>An entry is the event's own JSON plus {@code subject}, {@code msgId}, {@code error}, {@code attempts} and
- * {@code failedAt}; {@link #original} takes those off again for a replay.
+ * {@code failedAt} ({@link DeadLetter#json}); {@link #original} takes those off again for a replay.
  */
 final class DeadLetterSink {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterSink.class);
   private static final String[] ADDED = {"subject", "msgId", "error", "attempts", "failedAt"};
+  private static final long SUMMARY_EVERY_MS = 10_000;
 
   private final String subject;
-  private final DeadLetterFile file;
+  private final DeadLetterWriter writer;
   private final boolean jetstream;
   private final Duration ackTimeout;
   private final NatsMetrics metrics;
+  private final AtomicLong overflowSinceSummary = new AtomicLong();
+  private final AtomicLong lastSummary = new AtomicLong();
 
-  DeadLetterSink(String subject, DeadLetterFile file, boolean jetstream, Duration ackTimeout, NatsMetrics metrics) {
+  DeadLetterSink(String subject, DeadLetterWriter writer, boolean jetstream, Duration ackTimeout,
+      NatsMetrics metrics) {
     this.subject = subject;
-    this.file = file;
+    this.writer = writer;
     this.jetstream = jetstream;
     this.ackTimeout = ackTimeout;
     this.metrics = metrics;
   }
 
-  /** Dead-letters one message, through NATS when {@code connection} is given and takes it, else to the file. */
-  void deadLetter(Connection connection, Outgoing message, String error) {
-    ObjectNode entry = entry(message, error);
+  /**
+   * On the sender thread: dead-letters one message, through NATS when {@code connection} is given and takes it,
+   * else into the file's queue, waiting for room there.
+   *
+   * @return false when the bridge is stopping and the file takes no more: the message is still the buffer's
+   */
+  boolean deadLetter(Connection connection, Outgoing message, String error) throws InterruptedException {
+    DeadLetter letter = DeadLetter.of(message, error);
     LOG.warn("NATS: {} to {} dead-lettered after {} attempts: {}", message.msgId, message.subject,
         message.attempts, error);
-    if (connection != null && sendToNats(connection, entry, message)) {
+    if (connection != null && sendToNats(connection, letter, message)) {
       metrics.deadLettered("nats");
+      return true;
+    }
+    return writer.submitWhenRoom(letter);
+  }
+
+  /**
+   * On an event loop: a message the buffer had no room for, into the file's queue without waiting (the publish
+   * was admitted while the queue had room). At a stop, when the file takes no more, to the log.
+   */
+  void overflow(Outgoing message, String error) {
+    DeadLetter letter = DeadLetter.of(message, error);
+    if (!writer.submit(letter)) {
+      logged(List.of(letter));
       return;
     }
-    file.append(entry);
-    metrics.deadLettered("file");
+    overflowSinceSummary.incrementAndGet();
+    long now = System.currentTimeMillis();
+    long last = lastSummary.get();
+    if (now - last >= SUMMARY_EVERY_MS && lastSummary.compareAndSet(last, now)) {
+      LOG.warn("NATS: {} more events for the dead-letter file ({}), the latest {} to {}",
+          overflowSinceSummary.getAndSet(0), error, message.msgId, message.subject);
+    }
   }
 
-  /** Straight to the file, e.g. when the buffer is full or the bridge stops. */
-  void toFile(Outgoing message, String error) {
-    LOG.warn("NATS: {} to {} written to the dead-letter file: {}", message.msgId, message.subject, error);
-    file.append(entry(message, error));
-    metrics.deadLettered("file");
+  /** What even the file could not take: each whole entry on the log, where an operator can still find it. */
+  void logged(List<DeadLetter> letters) {
+    for (DeadLetter letter : letters) {
+      LOG.error("NATS: dead letter not written to the file, kept here: {}", letter.json());
+    }
+    if (!letters.isEmpty()) {
+      metrics.deadLettered("log", letters.size());
+    }
   }
 
-  /** A dead-letter entry back as the message it was, for a replay. */
+  /** A dead-letter entry back as the message it was, for a replay; {@code null} for a line not of ours. */
   static Outgoing original(JsonNode entry) {
     if (!entry.isObject() || !entry.path("subject").isTextual() || !entry.path("msgId").isTextual()) {
       return null;
     }
     ObjectNode payload = ((ObjectNode) entry).deepCopy();
-    payload.remove(java.util.List.of(ADDED));
+    payload.remove(List.of(ADDED));
     String user = payload.path("user").isTextual() ? payload.path("user").textValue() : null;
     return new Outgoing(entry.get("subject").textValue(), entry.get("msgId").textValue(), user,
         Json.encode(payload).getBytes(StandardCharsets.UTF_8));
   }
 
-  private boolean sendToNats(Connection connection, ObjectNode entry, Outgoing message) {
-    byte[] body = Json.encode(entry).getBytes(StandardCharsets.UTF_8);
+  private boolean sendToNats(Connection connection, DeadLetter letter, Outgoing message)
+      throws InterruptedException {
+    byte[] body = letter.json().getBytes(StandardCharsets.UTF_8);
+    String tooLarge = Outgoing.overMaxPayload(connection, message.userHeader(), body);
+    if (tooLarge != null) {
+      LOG.debug("NATS: the dead letter of {} does not fit {} ({}), using the file", message.msgId, subject, tooLarge);
+      return false;
+    }
     try {
       if (jetstream) {
         JetStream js = connection.jetStream();
@@ -81,23 +120,10 @@ final class DeadLetterSink {
       }
       return true;
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      throw e;
     } catch (Exception e) {
       LOG.debug("NATS: {} not reachable, using the file: {}", subject, e.toString());
       return false;
     }
-  }
-
-  private static ObjectNode entry(Outgoing message, String error) {
-    JsonNode payload = InboundPayload.json(message.payload);
-    ObjectNode entry = payload.isObject() ? ((ObjectNode) payload).deepCopy() : Json.MAPPER.createObjectNode()
-        .set("payload", payload);
-    entry.put("subject", message.subject);
-    entry.put("msgId", message.msgId);
-    entry.put("error", error);
-    entry.put("attempts", message.attempts);
-    entry.put("failedAt", System.currentTimeMillis());
-    return entry;
   }
 }

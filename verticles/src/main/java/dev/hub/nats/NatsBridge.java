@@ -23,7 +23,6 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@code request} frames as request-reply; what cannot be delivered to {@code <prefix>.dlq} or the dead-letter
  * file. Deployed when {@code nats.url} is set.
  *
- * <p>Built before the parts that feed it, so that they are given its seams ({@link #published},
+ * <p>Built before the parts that feed it, so that they are given its seams ({@link #outbound()},
  * {@link #presenceChanged}, {@link #requests()}, {@link #deadLetters()}) when they are built. Start does not
  * wait for NATS: the link connects, and reconnects, on the bridge's own thread, and its state shows in
  * {@code /ready} (503 while {@code nats.required} and not connected), {@code /metrics} and {@code /api/nodes}.
@@ -52,16 +51,20 @@ public final class NatsBridge extends VerticleBase {
   private final OutboundBuffer buffer;
   private final DeadLetterSink sink;
   private final NatsLink link;
+  private final DeadLetterWriter writer;
   private final NatsSender sender;
+  private final Thread senderThread;
+  private final Thread writerThread;
+  private final NatsHandOver handOver;
   private final NatsRequests requests;
   private final BridgeDeadLetters deadLetters;
-  private Thread senderThread;
+  private Future<Void> stopped;
   private final java.util.concurrent.atomic.AtomicLong lastSlowWarning = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param registry where the bridge's meters go ({@code /metrics})
    * @param broker asked whether a room has members here before an inbound event is decoded
-   * @param inbound where {@code <prefix>.rooms.<room>} events go: this node's members of the room
+   * @param inbound where {@code <prefix>.rooms.<room>} events go
    */
   public NatsBridge(Vertx vertx, NatsConfig config, String nodeName, long shutdownGraceMs, MeterRegistry registry,
       RoomBroker broker, LocalPublisher inbound) {
@@ -73,22 +76,28 @@ public final class NatsBridge extends VerticleBase {
     this.inbound = inbound;
     this.buffer = new OutboundBuffer(config.bufferBytes());
     this.link = new NatsLink(new Backoff(config.reconnectWaitMs(), config.maxWaitMs(), config.jitterMs()),
-        this::subscribe, buffer::wake, this::reconnected);
+        this::subscribe, buffer::wake, this::reconnected, this::lameDuckMoved);
     this.metrics = new NatsMetrics(registry, link::state, buffer::pendingBytes);
-    link.options(NatsOptions.build(config, "hub " + nodeName, link.listener(), errorListener()));
+    link.options(config.url(), servers -> NatsOptions.build(config, servers, "hub " + nodeName, link.listener(),
+        errorListener()));
     DeadLetterFile file = new DeadLetterFile(Path.of(config.dlqDir()), nodeName);
-    this.sink = new DeadLetterSink(subjects.dlq(), file, config.jetstream(), Duration.ofMillis(config.ackTimeoutMs()),
+    this.writer = new DeadLetterWriter(file, metrics, config.dlqQueueBytes(),
+        new Backoff(config.retryWaitMs(), config.maxWaitMs(), config.jitterMs()));
+    metrics.dlqQueue(writer::queuedBytes);
+    this.sink = new DeadLetterSink(subjects.dlq(), writer, config.jetstream(), Duration.ofMillis(config.ackTimeoutMs()),
         metrics);
     this.sender = new NatsSender(link, buffer, sink, config, metrics);
+    this.senderThread = daemon(sender, "hub-nats-sender-" + nodeName);
+    this.writerThread = daemon(writer, "hub-nats-dlq-" + nodeName);
+    this.handOver = new NatsHandOver(buffer, sender, senderThread, writer, sink, link, config.ackTimeoutMs());
     this.requests = new NatsRequests(vertx, link, subjects, config, metrics);
-    this.deadLetters = new BridgeDeadLetters(vertx, file, sink, buffer, config.ackTimeoutMs());
+    this.deadLetters = new BridgeDeadLetters(vertx, file, writer, buffer, config.ackTimeoutMs());
   }
 
   @Override
   public Future<?> start() {
-    senderThread = new Thread(sender, "hub-nats-sender");
-    senderThread.setDaemon(true);
     senderThread.start();
+    writerThread.start();
     LOG.info("NATS bridge on {} (prefix {}, {} mode)", config.url(), config.prefix(),
         config.jetstream() ? "JetStream" : "core");
     return Future.succeededFuture();
@@ -96,6 +105,10 @@ public final class NatsBridge extends VerticleBase {
 
   private void reconnected() {
     metrics.reconnected();
+  }
+
+  private void lameDuckMoved() {
+    metrics.lameDuckMoved();
   }
 
   /** Where {@code request} frames go. */
@@ -108,29 +121,33 @@ public final class NatsBridge extends VerticleBase {
     return deadLetters;
   }
 
-  /**
-   * Gives the sender a moment to get what is held confirmed, then stops it; whatever is still unconfirmed goes to
-   * the dead-letter file, so that a stop loses nothing either.
-   */
+  /** Without {@link #stopBy(long)} first (a test's undeploy, say): half of {@code shutdown.graceMs} for it. */
   @Override
   public Future<?> stop() {
-    long drainMs = Math.min(config.ackTimeoutMs(), shutdownGraceMs / 4);
-    return vertx.executeBlocking(() -> {
-      if (link.connected() != null) {
-        buffer.awaitEmpty(drainMs);
-      }
-      sender.stop();
-      List<Outgoing> queued = buffer.close();
-      senderThread.join(config.ackTimeoutMs() + 1_000);
-      link.close();
-      // What the sender had taken and put back is older than what was still queued: it goes first.
-      List<Outgoing> unconfirmed = new java.util.ArrayList<>(buffer.close());
-      unconfirmed.addAll(queued);
-      for (Outgoing message : unconfirmed) {
-        sink.toFile(message, "not confirmed by NATS before the node stopped");
-      }
-      return null;
-    }, false);
+    return stopBy(System.currentTimeMillis() + shutdownGraceMs / 2);
+  }
+
+  /**
+   * Stops the bridge by {@code deadlineMillis}: what NATS confirms by then is sent, everything else the hub
+   * acknowledged is written to the dead-letter file ({@link NatsHandOver}). Called once by the application's
+   * stop with the bridge's share of {@code shutdown.graceMs}; any later call gets the same future.
+   */
+  public synchronized Future<Void> stopBy(long deadlineMillis) {
+    if (stopped == null) {
+      long deadlineNanos = System.nanoTime() + Math.max(0, deadlineMillis - System.currentTimeMillis()) * 1_000_000;
+      stopped = vertx.executeBlocking(() -> {
+        handOver.run(deadlineNanos);
+        return null;
+      }, false);
+    }
+    return stopped;
+  }
+
+  /** A daemon thread for one of the bridge's own loops, started with the verticle. */
+  private static Thread daemon(Runnable job, String name) {
+    Thread thread = new Thread(job, name);
+    thread.setDaemon(true);
+    return thread;
   }
 
   /** Inbound: one subscription to the whole prefix on each new connection, registered before it is used. */
@@ -147,11 +164,25 @@ public final class NatsBridge extends VerticleBase {
     }
   }
 
-  /** Every accepted client publish, out on {@code <prefix>.events.<room>}. */
-  public void published(PublishListener.Published event) {
-    NatsPayloads.ClientEvent body = new NatsPayloads.ClientEvent(event.room(), event.event(), event.data(),
-        event.id(), event.ts(), event.user(), event.session(), nodeName);
-    offer(new Outgoing(subjects.events(event.room()), event.id(), event.user(), bytes(body)));
+  /** Client publishes: admitted while the buffer or the file's queue has room, then held, in order. */
+  public PublishListener outbound() {
+    return new PublishListener() {
+      @Override
+      public void accepted(Published event) {
+        NatsPayloads.ClientEvent body = new NatsPayloads.ClientEvent(event.room(), event.event(), event.data(),
+            event.id(), event.ts(), event.user(), event.session(), nodeName);
+        offer(new Outgoing(subjects.events(event.room()), event.id(), event.user(), bytes(body)));
+      }
+
+      @Override
+      public boolean admits() {
+        boolean room = buffer.hasRoom() || writer.hasRoom();
+        if (!room) {
+          metrics.refused();
+        }
+        return room;
+      }
+    };
   }
 
   /** Every presence change, out on {@code <prefix>.presence.<room>}. */
@@ -163,22 +194,23 @@ public final class NatsBridge extends VerticleBase {
   }
 
   /**
-   * Into the buffer, or, when it is full (or the bridge stopped), to the dead-letter file off the event loop, in
-   * the order of the calling event loop's offers.
+   * Into the buffer, or, when it is full (or the bridge stopped), into the dead-letter file's queue, in the order
+   * of the calling event loop's offers. Neither waits.
    */
   private void offer(Outgoing message) {
     if (!buffer.offer(message)) {
-      vertx.executeBlocking(() -> {
-        sink.toFile(message, buffer.isClosed() ? "the NATS bridge had stopped" : "outbound buffer full ("
-            + config.bufferBytes() + " bytes)");
-        return null;
-      }, true).onFailure(e -> LOG.error("NATS: {} to {} lost: {}", message.msgId, message.subject, e.toString()));
+      sink.overflow(message, buffer.isClosed() ? "the NATS bridge had stopped" : "outbound buffer full ("
+          + config.bufferBytes() + " bytes)");
     }
   }
 
   /** The {@code nats} line of {@code /ready}. */
   public Readiness readiness() {
     NodeInfo.Nats status = status();
+    String stopped = sender.stoppedBecause();
+    if (stopped != null) {
+      return new Readiness("DOWN", "the NATS sender stopped (" + stopped + "); nothing more goes out", status);
+    }
     if (link.state() == NatsLink.State.CONNECTED) {
       return new Readiness("UP", null, status);
     }

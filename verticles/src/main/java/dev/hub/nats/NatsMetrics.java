@@ -17,6 +17,13 @@ final class NatsMetrics {
   private final Counter retries;
   private final Counter reconnects;
   private final Counter errors;
+  private final Counter rejected;
+  private final Counter refused;
+  private final Counter senderErrors;
+  private final Counter senderStops;
+  private final Counter dlqWriteErrors;
+  private final Counter dlqSyncs;
+  private final Counter lameDuckMoves;
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
 
@@ -44,6 +51,57 @@ final class NatsMetrics {
         .description("Connections made after the first").register(registry);
     errors = Counter.builder("hub.nats.errors")
         .description("Asynchronous errors reported by the NATS client").register(registry);
+    rejected = Counter.builder("hub.nats.rejected")
+        .description("Outbound messages NATS refuses outright (over max_payload, say), dead-lettered at once")
+        .register(registry);
+    refused = Counter.builder("hub.nats.refused")
+        .description("Client publishes refused with unavailable: neither the buffer nor the dead-letter file had room")
+        .register(registry);
+    senderErrors = Counter.builder("hub.nats.sender.errors")
+        .description("Unexpected errors the outbound sender survived").register(registry);
+    senderStops = Counter.builder("hub.nats.sender.stops")
+        .description("Times the outbound sender stopped without being asked to").register(registry);
+    dlqWriteErrors = Counter.builder("hub.nats.dlq.write.errors")
+        .description("Failed writes of the dead-letter file; the letters stay queued and are tried again")
+        .register(registry);
+    dlqSyncs = Counter.builder("hub.nats.dlq.syncs")
+        .description("Groups of dead letters appended to the file, one fsync each").register(registry);
+    lameDuckMoves = Counter.builder("hub.nats.lame.duck.moves")
+        .description("Moves to another server after the connected one announced lame-duck mode").register(registry);
+  }
+
+  /** The dead-letter file's queue, read at each scrape. */
+  void dlqQueue(LongSupplier queuedBytes) {
+    Gauge.builder("hub.nats.dlq.queued.bytes", queuedBytes::getAsLong).strongReference(true)
+        .description("Dead letters waiting to be written to the file, in bytes").register(registry);
+  }
+
+  void rejected() {
+    rejected.increment();
+  }
+
+  void refused() {
+    refused.increment();
+  }
+
+  void senderError() {
+    senderErrors.increment();
+  }
+
+  void senderStopped() {
+    senderStops.increment();
+  }
+
+  void dlqWriteFailed() {
+    dlqWriteErrors.increment();
+  }
+
+  void dlqSynced() {
+    dlqSyncs.increment();
+  }
+
+  void lameDuckMoved() {
+    lameDuckMoves.increment();
   }
 
   void received() {
@@ -70,10 +128,14 @@ final class NatsMetrics {
     errors.increment();
   }
 
-  /** @param target {@code nats} or {@code file} */
+  /** @param target {@code nats}, {@code file}, or {@code log} when even the file could not be written at a stop */
   void deadLettered(String target) {
+    deadLettered(target, 1);
+  }
+
+  void deadLettered(String target, int count) {
     deadLetters.computeIfAbsent(target, t -> Counter.builder("hub.nats.dead.letters").tag("target", t)
-        .description("Outbound messages dead-lettered, by where they went").register(registry)).increment();
+        .description("Outbound messages dead-lettered, by where they went").register(registry)).increment(count);
   }
 
   /** @param outcome {@code reply} or an error code */

@@ -21,11 +21,13 @@ final class NatsOptions {
    * jnats' own reconnect is off: the bridge opens a new connection itself, so that what an old connection had
    * queued dies with it rather than arriving after the resend of what it had not confirmed (see
    * {@link NatsLink}).
+   *
+   * @param servers those of {@code nats.url} to connect to: all, or those but one in lame-duck mode
    */
-  static Options build(NatsConfig config, String connectionName, ConnectionListener connections,
-      ErrorListener errors) {
+  static Options build(NatsConfig config, java.util.List<String> servers, String connectionName,
+      ConnectionListener connections, ErrorListener errors) {
     Options.Builder builder = new Options.Builder()
-        .servers(config.url().toArray(String[]::new))
+        .servers(servers.toArray(String[]::new))
         .connectionName(connectionName)
         .maxReconnects(0)
         .connectionTimeout(Duration.ofMillis(config.connectTimeoutMs()))

@@ -12,10 +12,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bridge's one outbound thread: takes batches from the {@link OutboundBuffer} in order and gets each
- * confirmed, connecting first through the {@link NatsLink} whenever there is no connection.
+ * confirmed, connecting first through the {@link NatsLink} whenever there is no connection, and moving off a
+ * server in lame-duck mode between batches.
  *
  * <p>Core mode: a batch is published, then flushed (a PING the server answers only after it has read all of
  * it); no answer within {@code nats.ackTimeoutMs} ends the connection and the whole batch is sent again on the
@@ -23,8 +26,13 @@ import java.util.concurrent.TimeoutException;
  * unacknowledged message is retried with doubling waits and dead-lettered after {@code nats.maxAttempts}; when
  * the link went down meanwhile, nothing counts as an attempt and everything unacknowledged is resent after the
  * reconnect. Either way a resend carries the same {@code Nats-Msg-Id}, so a stream stores it once.
+ *
+ * <p>A message that NATS refuses by itself, whatever the connection ({@link BatchHandOff}), is dead-lettered at
+ * once and the rest of its batch goes on. The thread survives every other failure too, after a pause; only an interrupt it was not asked
+ * for ends it, and {@link #stoppedBecause} then says so for {@code /ready}.
  */
 final class NatsSender implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(NatsSender.class);
   /** Messages per batch: enough to fill the socket between confirmations, few enough to resend cheaply. */
   static final int MAX_BATCH = 256;
   /** How long an idle sender waits for work before looking at the link again. */
@@ -38,6 +46,8 @@ final class NatsSender implements Runnable {
   private final Backoff retryBackoff;
   private final Duration ackTimeout;
   private volatile boolean running = true;
+  private volatile String stoppedBecause;
+  private int unexpectedInARow;
 
   NatsSender(NatsLink link, OutboundBuffer buffer, DeadLetterSink deadLetters, NatsConfig config,
       NatsMetrics metrics) {
@@ -50,88 +60,136 @@ final class NatsSender implements Runnable {
     this.ackTimeout = Duration.ofMillis(config.ackTimeoutMs());
   }
 
-  /** Makes {@link #run} return after the batch in hand, which goes back to the buffer if unconfirmed. */
+  /**
+   * Makes {@link #run} return; whatever it holds stays in the buffer, which {@link OutboundBuffer#close} hands
+   * over. The caller may interrupt the thread too, to cut a wait for a silent server short.
+   */
   void stop() {
     running = false;
     buffer.wake();
   }
 
+  /** Why the sender ended without being asked to, or {@code null} while it runs (or after {@link #stop}). */
+  String stoppedBecause() {
+    return stoppedBecause;
+  }
+
   @Override
   public void run() {
-    while (running) {
-      Connection connection = link.awaitConnected(ms -> running && buffer.pause(ms));
-      if (connection == null) {
-        return;
-      }
-      List<Outgoing> batch;
-      try {
-        batch = buffer.take(MAX_BATCH, IDLE_WAIT_MS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (!batch.isEmpty()) {
-        if (config.jetstream()) {
-          sendToStream(connection, batch);
-        } else {
-          sendToServer(connection, batch);
+    try {
+      while (running && !Thread.currentThread().isInterrupted()) {
+        try {
+          sendNextBatch();
+          unexpectedInARow = 0;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+          survive(e);
         }
       }
+    } finally {
+      if (running) {
+        stoppedBecause = Thread.currentThread().isInterrupted() ? "interrupted" : "ended";
+        metrics.senderStopped();
+        LOG.error("NATS: the outbound sender stopped ({}); events are held until the buffer is full, then filed",
+            stoppedBecause);
+      }
     }
   }
 
-  private void sendToServer(Connection connection, List<Outgoing> batch) {
-    try {
-      for (Outgoing message : batch) {
-        connection.publish(message.subject, message.headers(), message.payload);
+  private void sendNextBatch() throws InterruptedException {
+    Connection connection = link.awaitConnected(ms -> running && buffer.pause(ms));
+    if (connection == null) {
+      return;
+    }
+    connection = link.leaveLameDuck(connection);
+    List<Outgoing> batch = buffer.take(MAX_BATCH, IDLE_WAIT_MS);
+    if (!batch.isEmpty()) {
+      if (config.jetstream()) {
+        sendToStream(connection, batch);
+      } else {
+        sendToServer(connection, batch);
       }
+    }
+  }
+
+  /** Whatever it was, the batch goes back in order and the sender waits a little longer each time in a row. */
+  private void survive(Throwable e) {
+    metrics.senderError();
+    unexpectedInARow++;
+    LOG.warn("NATS: the outbound sender failed unexpectedly; it goes on after a pause", e);
+    buffer.putBackInFlight();
+    buffer.pause(retryBackoff.delayMs(unexpectedInARow));
+  }
+
+  private void sendToServer(Connection connection, List<Outgoing> batch) throws InterruptedException {
+    BatchHandOff handOff = new BatchHandOff(connection, link);
+    try {
+      handOff.send(batch, (message, headers) -> connection.publish(message.subject, headers, message.payload));
       connection.flush(ackTimeout);
-      buffer.done(batch);
-      metrics.sent(batch.size());
     } catch (TimeoutException | RuntimeException e) {
-      buffer.putBack(batch);
+      buffer.putBack(BatchHandOff.without(batch, handOff.refused));
       link.lost(connection, "no confirmation: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      buffer.putBack(batch);
-      running = false;
+      reject(null, handOff.refused);
+      return;
     }
+    buffer.done(handOff.taken);
+    metrics.sent(handOff.taken.size());
+    reject(connection, handOff.refused);
   }
 
-  private void sendToStream(Connection connection, List<Outgoing> batch) {
-    List<CompletableFuture<PublishAck>> acks = new ArrayList<>(batch.size());
+  private void sendToStream(Connection connection, List<Outgoing> batch) throws InterruptedException {
+    JetStream js;
     try {
-      JetStream js = connection.jetStream();
-      for (Outgoing message : batch) {
-        acks.add(js.publishAsync(message.subject, message.headers(), message.payload));
-      }
+      js = connection.jetStream();
     } catch (IOException | RuntimeException e) {
-      // The connection refused the write: the rest of the batch was never sent.
-      while (acks.size() < batch.size()) {
-        acks.add(CompletableFuture.failedFuture(e));
-      }
+      buffer.putBack(batch);
+      link.lost(connection, "no JetStream context: " + e);
+      return;
+    }
+    BatchHandOff handOff = new BatchHandOff(connection, link);
+    List<CompletableFuture<PublishAck>> acks = new ArrayList<>(batch.size());
+    List<Outgoing> failed = new ArrayList<>();
+    try {
+      handOff.send(batch, (message, headers) -> acks.add(js.publishAsync(message.subject, headers,
+          message.payload)));
+    } catch (RuntimeException e) {
+      // The connection refused the write: this message and the rest of the batch were never sent.
+      failed.addAll(BatchHandOff.without(BatchHandOff.without(batch, handOff.taken), handOff.refused));
     }
     List<Outgoing> acked = new ArrayList<>();
-    List<Outgoing> failed = new ArrayList<>();
     long deadline = System.nanoTime() + ackTimeout.toNanos();
-    for (int i = 0; i < batch.size(); i++) {
+    for (int i = 0; i < handOff.taken.size(); i++) {
+      Outgoing message = handOff.taken.get(i);
       String error = awaitAck(acks.get(i), deadline);
       if (error == null) {
-        acked.add(batch.get(i));
+        acked.add(message);
       } else {
-        batch.get(i).lastError = error;
-        failed.add(batch.get(i));
+        message.lastError = error;
+        failed.add(message);
       }
     }
     buffer.done(acked);
     metrics.sent(acked.size());
+    reject(link.connected(), handOff.refused);
     if (!failed.isEmpty()) {
-      retryOrDeadLetter(connection, failed);
+      retryOrDeadLetter(connection, BatchHandOff.only(batch, failed));
+    }
+  }
+
+  /** Dead letters for what NATS refused; on {@code connection}'s dlq subject when given. */
+  private void reject(Connection connection, List<Outgoing> refused) throws InterruptedException {
+    for (Outgoing message : refused) {
+      metrics.rejected();
+      if (!deadLetters.deadLetter(connection, message, message.lastError)) {
+        return;
+      }
+      buffer.done(List.of(message));
     }
   }
 
   /** {@code null} once acknowledged, else why not. */
-  private static String awaitAck(CompletableFuture<PublishAck> ack, long deadline) {
+  private static String awaitAck(CompletableFuture<PublishAck> ack, long deadline) throws InterruptedException {
     try {
       ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       return null;
@@ -142,15 +200,12 @@ final class NatsSender implements Runnable {
       // jnats wraps the publish failure (e.g. "503 No Responders") in a RuntimeException inside this one.
       Throwable cause = e.getCause();
       return String.valueOf(cause != null && cause.getCause() != null ? cause.getCause() : cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
     } catch (RuntimeException e) {
       return e.toString();
     }
   }
 
-  private void retryOrDeadLetter(Connection connection, List<Outgoing> failed) {
+  private void retryOrDeadLetter(Connection connection, List<Outgoing> failed) throws InterruptedException {
     if (link.connected() != connection) {
       // The link went down: an outage, not a refusal. Held, not counted; all of it goes again after reconnect.
       buffer.putBack(failed);
@@ -163,13 +218,17 @@ final class NatsSender implements Runnable {
       message.attempts++;
       (message.attempts >= config.maxAttempts() ? exhausted : retry).add(message);
     }
-    for (Outgoing message : exhausted) {
-      deadLetters.deadLetter(connection, message, message.lastError);
-    }
-    buffer.done(exhausted);
     if (!retry.isEmpty()) {
       metrics.retried(retry.size());
       buffer.putBack(retry);
+    }
+    for (Outgoing message : exhausted) {
+      if (!deadLetters.deadLetter(connection, message, message.lastError)) {
+        return;
+      }
+      buffer.done(List.of(message));
+    }
+    if (!retry.isEmpty()) {
       int attempt = retry.stream().mapToInt(m -> m.attempts).min().orElse(1);
       buffer.pause(retryBackoff.delayMs(attempt));
     }

@@ -1,5 +1,6 @@
 package dev.hub.nats;
 
+import io.nats.client.Connection;
 import io.nats.client.impl.Headers;
 
 /**
@@ -31,6 +32,18 @@ final class Outgoing {
   /** What it counts against {@code nats.bufferBytes}: about what it takes on the wire. */
   long size() {
     return payload.length + subject.length() + msgId.length() + (user == null ? 0 : user.length()) + 48L;
+  }
+
+  /**
+   * Why the connected server would refuse a message of these headers and payload, or {@code null} when it fits.
+   * The server counts headers and payload against its {@code max_payload} and ends the connection of a client that
+   * sends more; jnats checks the payload alone. So the whole is checked here, before anything is sent.
+   */
+  static String overMaxPayload(Connection connection, Headers headers, byte[] payload) {
+    long max = connection.getMaxPayload();
+    long size = (long) headers.serializedLength() + payload.length;
+    return max > 0 && size > max ? "the message is " + size + " bytes with its headers, over the server's max_payload"
+        + " of " + max + " bytes" : null;
   }
 
   /** {@code Nats-Msg-Id} and {@code Hub-User}. */

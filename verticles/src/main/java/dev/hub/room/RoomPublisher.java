@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.history.KeptEvent;
 import dev.hub.history.RoomHistory;
 import dev.hub.protocol.EncodedFrame;
+import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.Json;
+import dev.hub.protocol.ProtocolException;
 import dev.hub.protocol.ServerFrame;
 import io.vertx.core.Future;
 
@@ -48,9 +50,15 @@ public final class RoomPublisher {
 
   /**
    * Encodes the event once and hands it to the broker; a client id seen within the window is not delivered again.
-   * An event of a history room is acknowledged once the history keeps it, and goes out with its {@code seq}.
+   * An event of a history room is acknowledged once the history keeps it, and goes out with its {@code seq}. A
+   * client's publish that the listener does not admit (the NATS bridge is full) fails with {@code unavailable}
+   * before anything else, so that its id is not taken for a repeat when the client sends it again.
    */
   public Future<Result> publish(Publication publication) {
+    if (publication instanceof Publication.FromClient && !listener.admits()) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
+          "the hub cannot hold more events for NATS right now; send it again later"));
+    }
     if (publication.clientId() == null) {
       return deliver(publication, ids.next());
     }

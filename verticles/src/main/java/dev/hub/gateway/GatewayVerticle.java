@@ -1,6 +1,7 @@
 package dev.hub.gateway;
 
 import dev.hub.http.ApiRoutes;
+import dev.hub.http.StaticRoutes;
 import dev.hub.node.HubNode;
 import dev.hub.session.BatchScheduler;
 import io.vertx.core.Future;
@@ -41,6 +42,7 @@ public final class GatewayVerticle extends VerticleBase {
     // The API's routes first: its error counting and CORS must see the upgrades too.
     new ApiRoutes(node).mount(router);
     router.get("/ws").handler(new WebSocketEndpoint(node, sessions, requests)::upgrade);
+    StaticRoutes.mount(router);
 
     HttpServerOptions options = new HttpServerOptions()
         .setMaxWebSocketFrameSize(decoderFrameLimit(node.config().limits().maxFrameBytes()))

@@ -66,6 +66,17 @@ test('join, publish and the event itself: promises settled by ref, listeners by 
   assert.equal(left.room, 'r-basic');
 });
 
+test('a listener on a pattern hears each joined room it matches, with the concrete room', async () => {
+  const fay = open({ user: 'fay' });
+  const heard = collect(fay, 'r-pat.*', '*');
+  await Promise.all([fay.join('r-pat.a'), fay.join('r-pat.b'), fay.join('r-pat-other')]);
+  await fay.publish('r-pat.a', 'e', 1);
+  await fay.publish('r-pat-other', 'e', 2);
+  await fay.publish('r-pat.b', 'e', 3);
+  await atLeast(heard, 2, 'events');
+  assert.deepEqual(heard.map((e) => [e.room, e.data]), [['r-pat.a', 1], ['r-pat.b', 3]]);
+});
+
 test('a failed request carries the protocol\'s error code', async () => {
   const bob = open({ user: 'bob' });
   await status(bob, 'connected');

@@ -1,4 +1,4 @@
-// The built hub jar as a real process on a free loopback port, as an operator runs it. The jar is $HUB_JAR
+// The built hub jar as a real process on a free loopback port, as an operator runs it. The jar is $TEST_HUB_JAR
 // (tools/client-tests.sh sets it) or ../hub/target/hub.jar; java is $JAVA or the one on PATH.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const JAR = process.env.HUB_JAR || path.resolve(here, '../../../hub/target/hub.jar');
+const JAR = process.env.TEST_HUB_JAR || path.resolve(here, '../../../hub/target/hub.jar');
 const JAVA = process.env.JAVA || 'java';
 
 /** A port nothing listens on right now. */

@@ -84,7 +84,7 @@ async function watch(room) {
   const offs = [
     hub.on(room, '*', logEvent),
     hub.on(room, '$joined', (info) => {
-      $('watch-state').textContent = 'Watching ' + room + (info.pattern ? ' (pattern)' : ', ' + info.members + ' members');
+      showWatching(room, info.pattern ? null : info.members);
       if (info.rejoin) logSystem('rejoined ' + room + (info.recovered === false ? ': history lost, reload what you show' : ''));
       refreshMembers();
     }),
@@ -169,12 +169,18 @@ async function refreshOverview() {
   markSelectedRoom();
 }
 
+function showWatching(room, members) {
+  $('watch-state').textContent = 'Watching ' + room + (members == null ? ' (pattern)'
+    : ' · ' + members + (members === 1 ? ' member' : ' members'));
+}
+
 async function refreshMembers() {
   const room = watched && !isPattern(watched) ? watched : null;
   $('members-room').textContent = room ? 'of ' + room : '(watch a room)';
   if (!room) return fillTable('members', []);
   const answer = await api('/api/rooms/' + encodeURIComponent(room) + '/presence');
   if (watched !== room) return;
+  if (hub.getSnapshot().state === 'connected') showWatching(room, answer.count);
   fillTable('members', answer.members.map((m) => [m.user, m.node, clock(m.joinedAt),
     stateCell(m.state)]));
 }
@@ -291,10 +297,12 @@ function draw(canvas, values, color) {
     g.stroke();
     g.fillText(compact(max * f), 2, y + 4);
   }
-  g.fillText('-' + CHART_POINTS + ' s', plot.x, height - 3);
+  // The time axis grows with the samples up to CHART_POINTS seconds, so a young page shows a curve, not a sliver.
+  const span = Math.max(10, values.length - 1);
+  g.fillText('-' + span + ' s', plot.x, height - 3);
   g.fillText('now', plot.x + plot.w - 20, height - 3);
   if (values.length < 2) return;
-  const x = (i) => plot.x + (plot.w * (i + CHART_POINTS - values.length)) / (CHART_POINTS - 1);
+  const x = (i) => plot.x + (plot.w * (i + span + 1 - values.length)) / span;
   const y = (v) => plot.y + plot.h * (1 - v / max);
   g.beginPath();
   values.forEach((v, i) => (i ? g.lineTo(x(i), y(v)) : g.moveTo(x(i), y(v))));

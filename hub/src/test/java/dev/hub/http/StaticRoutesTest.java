@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hub.test.TestHub;
 import dev.hub.test.Tokens;
 import java.io.IOException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,15 @@ class StaticRoutesTest {
     assertEquals(200, types.statusCode());
     assertEquals(StaticRoutes.TYPESCRIPT, types.headers().firstValue("content-type").orElse(""));
     assertEquals(Files.readString(Path.of("../client/hub-client.d.ts")), types.body());
+  }
+
+  @Test
+  void aPageOfAnotherOriginMayImportTheClient() {
+    HttpResponse<String> js = hub.send(HttpRequest.newBuilder(hub.uri("/client/hub-client.js"))
+        .header("Origin", "http://localhost:5173").GET());
+    assertEquals(200, js.statusCode());
+    assertEquals("*", js.headers().firstValue("access-control-allow-origin").orElse(""),
+        "a module script from another origin is fetched with CORS");
   }
 
   @Test

@@ -440,7 +440,7 @@ export class HubClient {
       if (record.epoch != null && record.lastSeq != null) frame.since = { seq: record.lastSeq, epoch: record.epoch };
       else if (record.lastId != null) frame.since = record.lastId;
     }
-    const rejoin = record.everJoined === true;
+    const rejoin = record.everJoined === true && !record.joined; // after a reconnect, not a repeated join()
     record.joinRef = this._send(frame, { internal: true, onAck: (ack) => this._joinAcked(room, record, ack, rejoin),
       onError: (error) => this._joinFailed(room, record, error) });
   }

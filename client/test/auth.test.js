@@ -1,11 +1,10 @@
 // hub-client.js against a hub with auth on: tokens from getToken on each connect, and what an expired one does.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { HubProcess, eventually } from './support/hub-process.js';
 import { client, tappedWebSocket, status, collect, atLeast } from './support/clients.js';
+import { SECRET, token } from './support/tokens.js';
 
-const SECRET = 'client-test-secret-0123456789abcdef0123';
 let hub;
 
 before(async () => {
@@ -13,13 +12,6 @@ before(async () => {
 });
 
 after(() => hub.close());
-
-/** An HS256 token, as an application's login would sign it. */
-function token(claims) {
-  const part = (json) => Buffer.from(JSON.stringify(json)).toString('base64url');
-  const unsigned = part({ alg: 'HS256', typ: 'JWT' }) + '.' + part(claims);
-  return unsigned + '.' + createHmac('sha256', SECRET).update(unsigned).digest('base64url');
-}
 
 function shortLived(user, seconds) {
   return token({ sub: user, exp: Math.floor(Date.now() / 1000) + seconds,

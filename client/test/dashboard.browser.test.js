@@ -8,16 +8,18 @@ import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { HubProcess } from './support/hub-process.js';
 import { client } from './support/clients.js';
+import { SECRET, token } from './support/tokens.js';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(process.env.SCREENSHOT_DIR || 'target/screenshots');
 const BOUND = { timeout: 20000 };
+const BROWSER = { executablePath: CHROMIUM,
+  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'] };
 
 test('two dashboards share a room; after a hub restart: Reconnecting, then Live, rejoined without a reload', async (t) => {
   const hub = await HubProcess.start();
   t.after(() => hub.close());
-  const browser = await chromium.launch({ executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await chromium.launch(BROWSER);
   t.after(() => browser.close());
   const errors = [];
   const open = async (width) => {
@@ -59,6 +61,35 @@ test('two dashboards share a room; after a hub restart: Reconnecting, then Live,
   await narrow.locator('#log li', { hasText: 'after the restart' }).waitFor(BOUND);
   assert.equal(await narrow.evaluate(() => window.sameDocument), true, 'the page was not reloaded');
   assert.deepEqual(errors, [], 'no uncaught errors in the pages');
+});
+
+test('with auth on the dashboard asks for an admin token, then uses it for the API and the WebSocket', async (t) => {
+  const hub = await HubProcess.start({ HUB_AUTH_SECRET: SECRET });
+  t.after(() => hub.close());
+  const browser = await chromium.launch(BROWSER);
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(hub.httpUrl + '/');
+  await page.locator('#login[open]').waitFor(BOUND);
+
+  const notAdmin = token({ sub: 'ann', exp: Math.floor(Date.now() / 1000) + 600, rooms: { join: ['>'] } });
+  await page.fill('#login-token', notAdmin);
+  await page.click('#login-form button[type=submit]');
+  await page.locator('#login-error', { hasText: 'not an admin' }).waitFor(BOUND);
+
+  const admin = token({ sub: 'ops', admin: true, exp: Math.floor(Date.now() / 1000) + 600,
+    rooms: { join: ['>'], publish: ['>'] } });
+  await page.fill('#login-token', admin);
+  await page.click('#login-form button[type=submit]');
+  await page.locator('#status[data-state="connected"]').waitFor(BOUND);
+  assert.match(await page.locator('#where').textContent(), /ops/, 'the WebSocket session is the token\'s user');
+  await page.locator('#nodes tbody tr').waitFor(BOUND);
+  await page.fill('#watch-room', 'ops.room');
+  await page.click('#watch button[type=submit]');
+  await page.locator('#members tbody tr', { hasText: 'ops' }).waitFor(BOUND);
+  assert.deepEqual(errors, []);
 });
 
 /** docs/dashboard.png in the README is the wide one, taken with some traffic on the charts and in the log. */

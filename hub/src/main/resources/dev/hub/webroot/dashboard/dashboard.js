@@ -28,6 +28,7 @@ async function start() {
 }
 
 function askForToken(message) {
+  showStatus({ state: 'offline', attempt: 0, delayMs: 0, reason: 'no token' });
   $('login-error').textContent = message;
   $('login').showModal();
   $('login-form').addEventListener('submit', () => {

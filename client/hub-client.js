@@ -223,8 +223,9 @@ export class HubClient {
     }
     for (const record of this._rooms.values()) this._settleAll(record.waiters, (w) => w.reject(closedError()));
     for (const request of [...this._inflight.values(), ...this._waiting]) {
+      if (request.internal) continue; // the client's own pings and rejoins: nobody waits for them
       if (request.frame.type === 'publish' && !request.sent) this._dropped(request.frame, 'closed');
-      request.reject(closedError());
+      this._finish(request, () => request.reject(closedError()));
     }
     this._inflight.clear();
     this._waiting = [];
@@ -233,7 +234,7 @@ export class HubClient {
 
   /** Starts connecting again after the client went offline (4003, bye without reconnect, attempts used up). */
   connect() {
-    if (this._closed || this._socket || this._reconnectTimer) return;
+    if (this._closed || this._status.state !== 'offline') return;
     this._attempt = 0;
     this._setStatus({ state: 'reconnecting', attempt: 0, delayMs: 0 });
     this._connect();

@@ -10,7 +10,13 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-export TEST_HUB_JAR=$(realpath "${1:-$root/hub/target/hub.jar}")
+jar=${1:-$root/hub/target/hub.jar}
+if [[ ! -f "$jar" ]]; then
+  echo "client tests: no hub jar at $jar (build it: mvn -B package -DskipTests)" >&2
+  exit 1
+fi
+TEST_HUB_JAR=$(realpath "$jar")
+export TEST_HUB_JAR
 
 for tool in node npm; do
   if ! command -v "$tool" >/dev/null 2>&1; then

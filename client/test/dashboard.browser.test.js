@@ -100,7 +100,7 @@ async function screenshots(hub, wide, narrow) {
     await Promise.all([bots[0].join('chat.general'), bots[2].join('orders.eu')]);
     const events = [['chat:msg', { text: 'anyone around?' }], ['cursor:move', { x: 120, y: 48 }],
       ['chat:msg', { text: 'yes, here' }], ['typing', { on: true }], ['chat:msg', { text: 'shipping at 5' }]];
-    for (let round = 0; round < 6; round++) {
+    for (let round = 0; round < 10; round++) {
       const [event, data] = events[round % events.length];
       await Promise.all(bots.slice(0, 1 + (round % 3)).map((bot) => bot.publish('e2e', event, data)));
       await wide.waitForTimeout(300);

@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
 import { chromium } from 'playwright-core';
 import { HubProcess } from './support/hub-process.js';
 import { client } from './support/clients.js';
@@ -89,6 +91,34 @@ test('with auth on the dashboard asks for an admin token, then uses it for the A
   await page.fill('#watch-room', 'ops.room');
   await page.click('#watch button[type=submit]');
   await page.locator('#members tbody tr', { hasText: 'ops' }).waitFor(BOUND);
+  assert.deepEqual(errors, []);
+});
+
+test('the README\'s plain page works as written, served from another origin', async (t) => {
+  const hub = await HubProcess.start();
+  t.after(() => hub.close());
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const example = readme.split('### A plain page')[1].split('```html\n')[1].split('```')[0];
+  const html = example.replaceAll('127.0.0.1:8080', '127.0.0.1:' + hub.port);
+  const site = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  site.listen(0, '127.0.0.1');
+  await once(site, 'listening');
+  t.after(() => site.close());
+  const browser = await chromium.launch(BROWSER);
+  t.after(() => browser.close());
+  const errors = [];
+  const open = async () => {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto('http://127.0.0.1:' + site.address().port + '/');
+    await page.waitForFunction(() => document.title === 'Live', null, BOUND);
+    return page;
+  };
+  const [one, two] = [await open(), await open()];
+  await one.fill('#text', 'hello from the README');
+  await one.press('#text', 'Enter');
+  for (const page of [one, two]) await page.locator('#log li', { hasText: 'ann: hello from the README' }).waitFor(BOUND);
+  assert.equal(await one.inputValue('#text'), '', 'cleared once the hub acknowledged it');
   assert.deepEqual(errors, []);
 });
 

@@ -59,7 +59,7 @@ export class HubClient {
     this._timers = new Set();
     this._reconnectTimer = null;
     this._closed = false;
-    this._rooms = new Map(); // room or pattern -> { opts, waiters, joinRef, joined, lastId, lastSeq, epoch, state }
+    this._rooms = new Map(); // room or pattern -> its record (newRoom)
     this._waiting = []; // requests to send once connected, in order
     this._inflight = new Map(); // ref -> request sent on the current socket
     this._seen = new Set(); // room + id of recent events, oldest first
@@ -141,8 +141,7 @@ export class HubClient {
     if (this._closed) return Promise.reject(closedError());
     let record = this._rooms.get(room);
     if (!record) {
-      record = { waiters: new Set(), joinRef: null, joined: false, lastId: opts.since ?? null, lastSeq: null,
-        epoch: null, state: null };
+      record = newRoom(opts.since);
       this._rooms.set(room, record);
     }
     record.opts = { presence: opts.presence === true };
@@ -331,7 +330,6 @@ export class HubClient {
     this._detach();
     if (this._closed) return;
     for (const record of this._rooms.values()) {
-      record.joinRef = null;
       record.joined = false;
     }
     // Requests sent on the lost socket: resent, settled or failed, each as its kind says.
@@ -442,7 +440,7 @@ export class HubClient {
       else if (record.lastId != null) frame.since = record.lastId;
     }
     const rejoin = record.everJoined === true && !record.joined; // after a reconnect, not a repeated join()
-    record.joinRef = this._send(frame, { internal: true, onAck: (ack) => this._joinAcked(room, record, ack, rejoin),
+    this._send(frame, { internal: true, onAck: (ack) => this._joinAcked(room, record, ack, rejoin),
       onError: (error) => this._joinFailed(room, record, error) });
   }
 
@@ -470,8 +468,7 @@ export class HubClient {
   _serverJoined(frame) {
     let record = this._rooms.get(frame.room);
     if (!record) {
-      record = { opts: { presence: false }, waiters: new Set(), joinRef: null, lastId: null, lastSeq: null,
-        epoch: null, state: null };
+      record = newRoom(null);
       this._rooms.set(frame.room, record);
     }
     record.joined = true;
@@ -536,13 +533,16 @@ export class HubClient {
     });
   }
 
-  /** A frame of the client's own (join, ping, refresh, a state re-applied): sent now, returns its ref. */
+  /**
+   * A frame sent now: the client's own (internal: a rejoin, a ping, a state set again), settled through onAck
+   * and onError; otherwise a promise (a refresh), timed out after requestTimeoutMs.
+   */
   _send(frame, { internal, onAck, onError, onDisconnect = 'drop' } = {}) {
     if (internal) {
       const request = { frame, onDisconnect, internal: true,
         resolve: onAck || noop, reject: onError || ((e) => this._emitError(e)) };
       this._transmit(request);
-      return request.ref;
+      return;
     }
     return new Promise((resolve, reject) => {
       const request = { frame, onDisconnect, resolve, reject };
@@ -637,6 +637,15 @@ export function patternMatches(pattern, room) {
     if (i >= have.length || (want[i] !== '*' && want[i] !== have[i])) return false;
   }
   return want.length === have.length;
+}
+
+/**
+ * What the client keeps of a room or pattern it wants to be in: the join's options and waiting callers, whether
+ * the current session is in it (and ever was), where its events got to (for `since`), and the session's state.
+ */
+function newRoom(since) {
+  return { opts: { presence: false }, waiters: new Set(), joined: false, everJoined: false, lastId: since ?? null,
+    lastSeq: null, epoch: null, state: null };
 }
 
 function callAll(fns, value) {

@@ -1,5 +1,6 @@
 package dev.hub.gateway;
 
+import dev.hub.http.StaticRoutes;
 import dev.hub.session.BatchScheduler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,6 +42,7 @@ public final class GatewayVerticle extends VerticleBase {
     Admission admission = new Admission(ports);
     router.get("/ws").handler(new WebSocketEndpoint(ports, admission, sessions, requests)::upgrade);
     router.get("/sse").handler(new SseEndpoint(ports, admission, sessions, requests)::open);
+    StaticRoutes.mount(router);
 
     HttpServerOptions options = new HttpServerOptions()
         .setMaxWebSocketFrameSize(decoderFrameLimit(ports.config().limits().maxFrameBytes()))

@@ -9,6 +9,7 @@ import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameParser;
+import dev.hub.protocol.Names;
 import dev.hub.protocol.ProtocolException;
 import dev.hub.protocol.ServerFrame;
 import dev.hub.room.Publication;
@@ -29,16 +30,23 @@ final class ClientRequests {
   private final HubMetrics metrics;
   private final LocalRooms rooms;
   private final ShardSessions sessions;
+  private final PatternRequests patterns;
+  private final StateRequests states;
+  private final TokenRefresh refreshes;
   private final int maxRooms;
   private final int maxRefusals;
 
-  ClientRequests(GatewayPorts ports, LocalRooms rooms, ShardSessions sessions) {
+  ClientRequests(GatewayPorts ports, LocalRooms rooms, ShardSessions sessions, PatternRequests patterns,
+      TokenRefresh refreshes) {
     this.presence = ports.presence();
     this.publisher = ports.publisher();
     this.relay = ports.requests();
     this.metrics = ports.metrics();
     this.rooms = rooms;
     this.sessions = sessions;
+    this.patterns = patterns;
+    this.states = new StateRequests(presence, ports.config().presence().maxStateBytes());
+    this.refreshes = refreshes;
     this.maxRooms = ports.config().limits().maxRoomsPerSession();
     this.maxRefusals = ports.config().limits().maxRefusals();
   }
@@ -78,6 +86,16 @@ final class ClientRequests {
       if (admitted(session, session.requests().tryTake(), ref)) {
         session.enqueue(() -> presence(session, query)).onFailure(e -> failed(session, ref, e));
       }
+    } else if (frame instanceof ClientFrame.State state) {
+      if (admitted(session, session.requests().tryTake(), ref)) {
+        session.enqueue(() -> states.state(session, state).map(ack -> reply(session, ack)))
+            .onFailure(e -> failed(session, ref, e));
+      }
+    } else if (frame instanceof ClientFrame.Refresh refresh) {
+      if (admitted(session, session.requests().tryTake(), ref)) {
+        session.enqueue(() -> refreshes.refresh(session, refresh).map(ack -> reply(session, ack)))
+            .onFailure(e -> failed(session, ref, e));
+      }
     }
   }
 
@@ -89,29 +107,64 @@ final class ClientRequests {
 
   private Future<Void> join(Session session, ClientFrame.Join join) {
     String room = join.room();
+    if (Names.isPattern(room)) {
+      return patterns.join(session, join.ref(), room).map(ack -> reply(session, ack));
+    }
     if (!session.identity().permissions().mayJoin(room)) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow joining " + room);
     }
     if (session.rooms().contains(room)) {
-      return presence.queries().count(room)
-          .map(count -> reply(session, new ServerFrame.Ack(join.ref(), room, count, null, null)));
+      holdForSnapshot(session, join);
+      return presence.queries().count(room).compose(count -> ack(session, join, count))
+          .onFailure(e -> releaseHeld(session, room));
     }
-    if (session.rooms().size() >= maxRooms) {
+    if (session.subscriptions() >= maxRooms) {
       throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, "a session may be in at most " + maxRooms + " rooms");
     }
     Member member = session.info().asMember(System.currentTimeMillis());
     session.joined(room, member.joinedAt());
+    holdForSnapshot(session, join);
     return rooms.add(room, session)
         .compose(v -> presence.join(room, member))
-        .map(count -> reply(session, new ServerFrame.Ack(join.ref(), room, count, null, null)))
+        .compose(count -> ack(session, join, count))
         .onFailure(e -> {
+          session.releaseRoomFrames(room);
           session.left(room);
           rooms.remove(room, session);
         });
   }
 
+  /**
+   * A join that asks for presence holds the room's {@code presence_diff} frames from before the session is a
+   * member until its ack with the snapshot is out: every change the snapshot may have missed comes after it,
+   * so applying the diffs that follow the ack to the snapshot gives the room's members.
+   */
+  private static void holdForSnapshot(Session session, ClientFrame.Join join) {
+    if (join.presence()) {
+      session.holdRoomFrames(join.room());
+    }
+  }
+
+  /** The join's ack; with {@code presence}, the members read now, then what was held meanwhile. */
+  private Future<Void> ack(Session session, ClientFrame.Join join, int count) {
+    String room = join.room();
+    if (!join.presence()) {
+      return Future.succeededFuture(reply(session, new ServerFrame.Ack(join.ref(), room, count, null, null)));
+    }
+    return presence.queries().members(room)
+        .map(members -> reply(session, new ServerFrame.Ack(join.ref(), room, members.size(), null, null, members)))
+        .onComplete(done -> releaseHeld(session, room));
+  }
+
+  private static void releaseHeld(Session session, String room) {
+    session.releaseRoomFrames(room).forEach(frame -> session.outbox().ordered(frame));
+  }
+
   private Future<Void> leave(Session session, ClientFrame.Leave leave) {
     String room = leave.room();
+    if (Names.isPattern(room)) {
+      return patterns.leave(session, leave.ref(), room).map(ack -> reply(session, ack));
+    }
     if (!session.left(room)) {
       throw new ProtocolException(ErrorCode.NOT_JOINED, "not in room " + room);
     }

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Room membership of the sessions on one event loop, and their end of the room broker: subscribed to a room
- * while it has a member here.
+ * while it has a member here, and to a pattern while a session here has it (PROTOCOL.md section 9).
  */
 final class LocalRooms implements RoomReceiver {
   private final Context context;
@@ -21,6 +21,8 @@ final class LocalRooms implements RoomReceiver {
   private final BatchPolicy batchPolicy;
   private final Map<String, RoomMembers> rooms = new HashMap<>();
   private final Map<String, Future<Void>> subscriptions = new HashMap<>();
+  private final PatternMembers patterns = new PatternMembers();
+  private final Map<String, Future<Void>> patternSubscriptions = new HashMap<>();
 
   LocalRooms(Context context, RoomBroker broker, BatchPolicy batchPolicy) {
     this.context = context;
@@ -52,6 +54,21 @@ final class LocalRooms implements RoomReceiver {
     return here.future();
   }
 
+  /** Adds a pattern's subscriber; completes, on this loop, once the events of every room it matches reach here. */
+  Future<Void> addPattern(String pattern, Session session) {
+    if (patterns.add(pattern, session)) {
+      patternSubscriptions.put(pattern, onThisLoop(broker.subscribePattern(pattern, this)));
+    }
+    return patternSubscriptions.get(pattern);
+  }
+
+  void removePattern(String pattern, Session session) {
+    if (patterns.remove(pattern, session)) {
+      patternSubscriptions.remove(pattern);
+      broker.unsubscribePattern(pattern, this);
+    }
+  }
+
   void remove(String room, Session session) {
     RoomMembers members = rooms.get(room);
     if (members == null) {
@@ -73,18 +90,31 @@ final class LocalRooms implements RoomReceiver {
   @Override
   public void receive(Broadcast broadcast) {
     RoomMembers members = rooms.get(broadcast.room());
+    String event = broadcast.event();
+    boolean byPattern = event != null && !patterns.isEmpty();
+    if (members == null && !byPattern) {
+      return;
+    }
+    boolean batchable = event != null && batchPolicy.matches(event);
+    String exclude = broadcast.excludeSession();
+    if (byPattern) {
+      patterns.recipients(broadcast.room(), members != null, session -> {
+        if (exclude == null || !exclude.equals(session.id())) {
+          session.outbox().event(broadcast.frame(), batchable);
+        }
+      });
+    }
     if (members == null) {
       return;
     }
-    String event = broadcast.event();
-    boolean batchable = event != null && batchPolicy.matches(event);
-    String exclude = broadcast.excludeSession();
     for (Session session : members.snapshot()) {
       if (exclude != null && exclude.equals(session.id())) {
         continue;
       }
       if (event == null) {
-        session.outbox().ordered(broadcast.frame());
+        if (!session.heldRoomFrame(broadcast.room(), broadcast.frame())) {
+          session.outbox().ordered(broadcast.frame());
+        }
       } else {
         session.outbox().event(broadcast.frame(), batchable);
       }

@@ -18,16 +18,54 @@ public sealed interface ServerFrame {
   /** The protocol version this server speaks. */
   int PROTOCOL_VERSION = 1;
 
-  /** First frame on every connection. */
-  record Welcome(String session, String user, String node, long heartbeat, int protocol) implements ServerFrame {
+  /**
+   * First frame on every connection.
+   *
+   * @param exp when the session's token expires, in seconds since the epoch; absent for a token without one
+   */
+  record Welcome(String session, String user, String node, long heartbeat, int protocol, Long exp)
+      implements ServerFrame {
+    public Welcome(String session, String user, String node, long heartbeat, int protocol) {
+      this(session, user, node, heartbeat, protocol, null);
+    }
+
     @Override
     public String type() {
       return "welcome";
     }
   }
 
-  /** Success reply; {@code room}, {@code members}, {@code id} and {@code recovered} as the request needs. */
-  record Ack(JsonNode ref, String room, Integer members, String id, Boolean recovered) implements ServerFrame {
+  /**
+   * Success reply; {@code room}, {@code members}, {@code id} and {@code recovered} as the request needs.
+   *
+   * @param presence the room's members, for a {@code join} that asked for them
+   */
+  record Ack(JsonNode ref, String room, Integer members, String id, Boolean recovered, List<Member> presence)
+      implements ServerFrame {
+    public Ack(JsonNode ref, String room, Integer members, String id, Boolean recovered) {
+      this(ref, room, members, id, recovered, null);
+    }
+
+    @Override
+    public String type() {
+      return "ack";
+    }
+  }
+
+  /** The ack of a pattern's {@code join} (PROTOCOL.md section 9): no member count, it counts in no room. */
+  record PatternAck(JsonNode ref, String room, boolean pattern) implements ServerFrame {
+    public PatternAck(JsonNode ref, String room) {
+      this(ref, room, true);
+    }
+
+    @Override
+    public String type() {
+      return "ack";
+    }
+  }
+
+  /** The ack of a {@code refresh}: the new token's {@code exp} in seconds, absent for a token without one. */
+  record RefreshAck(JsonNode ref, Long exp) implements ServerFrame {
     @Override
     public String type() {
       return "ack";
@@ -76,11 +114,44 @@ public sealed interface ServerFrame {
     }
   }
 
-  /** Members came or went. */
-  record PresenceDiff(String room, List<Member> joins, List<Member> leaves) implements ServerFrame {
+  /**
+   * Members came, went or changed their state.
+   *
+   * @param updates members whose {@code state} changed; written only when not empty
+   */
+  record PresenceDiff(String room, List<Member> joins, List<Member> leaves,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Member> updates) implements ServerFrame {
+    public PresenceDiff(String room, List<Member> joins, List<Member> leaves) {
+      this(room, joins, leaves, List.of());
+    }
+
     @Override
     public String type() {
       return "presence_diff";
+    }
+  }
+
+  /** The server joined this session to a room (HTTP API); the room's events follow. */
+  record Joined(String room, int members) implements ServerFrame {
+    @Override
+    public String type() {
+      return "joined";
+    }
+  }
+
+  /**
+   * The server removed this session from a room or pattern; no more of its events follow.
+   *
+   * @param reason {@code server} (HTTP API) or {@code permissions} (a {@code refresh} whose token no longer
+   *     allows it)
+   */
+  record Left(String room, String reason) implements ServerFrame {
+    public static final String SERVER = "server";
+    public static final String PERMISSIONS = "permissions";
+
+    @Override
+    public String type() {
+      return "left";
     }
   }
 
@@ -92,7 +163,7 @@ public sealed interface ServerFrame {
     }
   }
 
-  /** The node is draining; close 1001 follows. */
+  /** The node is draining (close 1001 follows), or the server disconnects the session (close 4003 follows). */
   record Bye(String reason, boolean reconnect) implements ServerFrame {
     @Override
     public String type() {

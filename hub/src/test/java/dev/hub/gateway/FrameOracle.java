@@ -19,7 +19,8 @@ import java.util.Set;
  * hub's parser: the JSON is read strictly (RFC 8259: one value per text, UTF-8, no trailing content) with the
  * hub's documented bounds (nesting 64, numbers of at most 100 characters, both {@code bad_json}). Where the
  * protocol leaves an order open, fields are checked in the order its table lists them ({@code ref}, then
- * {@code type}, then {@code room}, {@code event}, {@code data}, {@code id}, {@code echo} or {@code timeout}),
+ * {@code type}, then {@code room}, {@code since}, {@code presence}, {@code state}, {@code token}, {@code event},
+ * {@code data}, {@code id}, {@code echo} or {@code timeout}),
  * and a JSON {@code null} counts as absent only where a field is required or for {@code since}. Of duplicate
  * keys the last counts, as RFC 8259 leaves open and Jackson does.
  */

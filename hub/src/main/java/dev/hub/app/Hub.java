@@ -9,6 +9,8 @@ import dev.hub.cluster.HazelcastHistory;
 import dev.hub.cluster.HazelcastPresenceStore;
 import dev.hub.cluster.NodeFailureCleanup;
 import dev.hub.config.HubConfig;
+import dev.hub.control.ControlService;
+import dev.hub.control.ControlVerticle;
 import dev.hub.gateway.GatewayPorts;
 import dev.hub.gateway.GatewayVerticle;
 import dev.hub.gateway.NodeSessions;
@@ -171,8 +173,8 @@ public final class Hub {
         ? Optional.of(new TokenVerifier(vertx, config.auth(), publicKey)) : Optional.empty();
     OriginPolicy origins = new OriginPolicy(config.http().allowedOrigins(), config.auth().enabled());
     ApiRoutes api = new ApiRoutes(new ApiPorts(config, state, presence.queries(), shared.history(), publisher,
-        metrics, origins,
-        verifier, bridge != null ? bridge.deadLetters() : DeadLetters.NONE));
+        metrics, origins, verifier, bridge != null ? bridge.deadLetters() : DeadLetters.NONE,
+        new ControlService(vertx.eventBus(), presence.queries())));
     VertxInternals internals = VertxInternals.probe(config.http().vertxInternals(),
         GatewayVerticle.decoderFrameLimit(config.limits().maxFrameBytes()));
     metrics.vertxInternals(internals.active());
@@ -189,6 +191,8 @@ public final class Hub {
         .compose(presenceId -> presence.registerNode()
             .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(gateway, port),
                 new DeploymentOptions().setInstances(eventLoops)))
+            // The control API's commands reach this node's sessions once its gateways hold them.
+            .compose(gateways -> vertx.deployVerticle(new ControlVerticle(identity.name(), sessions)))
             .map(id -> new Hub(vertx, config, identity, state, presence, sessions, port, presenceId, beforeClose,
                 bridge)))
         .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));

@@ -19,7 +19,8 @@ import java.util.Set;
  * hub's parser: the JSON is read strictly (RFC 8259: one value per text, UTF-8, no trailing content) with the
  * hub's documented bounds (nesting 64, numbers of at most 100 characters, both {@code bad_json}). Where the
  * protocol leaves an order open, fields are checked in the order its table lists them ({@code ref}, then
- * {@code type}, then {@code room}, {@code event}, {@code data}, {@code id}, {@code echo} or {@code timeout}),
+ * {@code type}, then {@code room}, {@code since}, {@code presence}, {@code state}, {@code token}, {@code event},
+ * {@code data}, {@code id}, {@code echo} or {@code timeout}),
  * and a JSON {@code null} counts as absent only where a field is required or for {@code since}. Of duplicate
  * keys the last counts, as RFC 8259 leaves open and Jackson does.
  */
@@ -32,7 +33,7 @@ final class FrameOracle {
   /** Every error code of PROTOCOL.md section 1. */
   static final Set<String> ERROR_CODES = Set.of("bad_json", "bad_frame", "unknown_type", "missing_field",
       "invalid_room", "invalid_event", "not_joined", "forbidden", "too_large", "too_many_rooms", "rate_limited",
-      "no_responders", "timeout", "unavailable", "internal");
+      "no_responders", "timeout", "unavailable", "unauthorized", "internal");
   /** The frames that answer a request; everything else a session is sent is not a reply. */
   static final Set<String> REPLY_TYPES = Set.of("error", "ack", "pong", "presence", "reply");
 
@@ -80,17 +81,20 @@ final class FrameOracle {
     }
   }
 
+  /** {@code presence.maxStateBytes}: a larger encoded state is {@code too_large}. */
+  static final int MAX_STATE_BYTES = 1024;
+
   private final int maxRooms;
   private final Set<String> rooms = new LinkedHashSet<>();
 
   /**
-   * @param maxRooms {@code limits.maxRoomsPerSession}
+   * @param maxRooms {@code limits.maxRoomsPerSession}, which patterns count towards
    */
   FrameOracle(int maxRooms) {
     this.maxRooms = maxRooms;
   }
 
-  /** The rooms the session is in once every frame predicted so far is served. */
+  /** The rooms and patterns the session is in once every frame predicted so far is served. */
   Set<String> rooms() {
     return Collections.unmodifiableSet(rooms);
   }
@@ -149,6 +153,15 @@ final class FrameOracle {
         return new Reply(ref, "presence", null, room, null);
       case "ping":
         return new Reply(ref, "pong", null, null, null);
+      case "state":
+        if (!rooms.contains(room)) {
+          return Reply.error(ref, "not_joined");
+        }
+        return encodedLength(root.get("state")) > MAX_STATE_BYTES ? Reply.error(ref, "too_large")
+            : new Reply(ref, "ack", null, room, null);
+      case "refresh":
+        // Auth is off: there is no token to replace.
+        return Reply.error(ref, "unavailable");
       default:
         // request: this hub runs no NATS bridge.
         return Reply.error(ref, "unavailable");
@@ -163,10 +176,15 @@ final class FrameOracle {
     }
     switch (root.get("type").textValue()) {
       case "join":
-        return first(room(root), since(root));
+        return first(roomOrPattern(root), since(root), optionalBoolean(root, "presence"));
       case "leave":
+        return roomOrPattern(root);
       case "presence":
         return room(root);
+      case "state":
+        return first(room(root), object(root, "state"));
+      case "refresh":
+        return requiredText(root, "token");
       case "publish":
         return first(room(root), event(root), clientId(root), optionalBoolean(root, "echo"));
       case "ping":
@@ -190,6 +208,32 @@ final class FrameOracle {
   private static String room(JsonNode root) {
     String problem = requiredText(root, "room");
     return problem != null ? problem : isRoom(root.get("room").textValue()) ? null : "invalid_room";
+  }
+
+  /** A room, or a pattern (section 9): where join and leave take one. */
+  private static String roomOrPattern(JsonNode root) {
+    String problem = requiredText(root, "room");
+    if (problem != null) {
+      return problem;
+    }
+    String room = root.get("room").textValue();
+    return isRoom(room) || isPattern(room) ? null : "invalid_room";
+  }
+
+  private static String object(JsonNode root, String field) {
+    JsonNode value = root.get(field);
+    if (value == null || value.isNull()) {
+      return "missing_field";
+    }
+    return value.isObject() ? null : "bad_frame";
+  }
+
+  private static int encodedLength(JsonNode value) {
+    try {
+      return WIRE.writeValueAsBytes(value).length;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String event(JsonNode root) {
@@ -244,6 +288,28 @@ final class FrameOracle {
   /** PROTOCOL.md "Names": 1 to 128 name characters, no leading, trailing or doubled dot. */
   static boolean isRoom(String room) {
     return isName(room, 128) && !room.startsWith(".") && !room.endsWith(".") && !room.contains("..");
+  }
+
+  /**
+   * PROTOCOL.md section 9: a room name whose dot-separated tokens may be exactly {@code *}, or {@code >} as the
+   * last, at least one of them such a wildcard, 1 to 128 characters in all.
+   */
+  static boolean isPattern(String pattern) {
+    if (pattern.isEmpty() || pattern.length() > 128) {
+      return false;
+    }
+    String[] tokens = pattern.split("\\.", -1);
+    boolean wildcard = false;
+    for (int i = 0; i < tokens.length; i++) {
+      String token = tokens[i];
+      boolean star = token.equals("*");
+      boolean rest = token.equals(">") && i == tokens.length - 1;
+      if (!star && !rest && (token.isEmpty() || !isName(token, 128))) {
+        return false;
+      }
+      wildcard |= star || rest;
+    }
+    return wildcard;
   }
 
   /** 1 to {@code max} characters of {@code A-Z a-z 0-9 _ - : .}. */

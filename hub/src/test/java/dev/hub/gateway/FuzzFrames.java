@@ -38,10 +38,13 @@ final class FuzzFrames {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-:.";
-  private static final String[] TYPES = {"join", "leave", "publish", "presence", "ping", "request"};
-  private static final String[] FIELDS = {"type", "ref", "room", "event", "data", "id", "echo", "since", "timeout"};
+  private static final String[] TYPES = {"join", "leave", "publish", "presence", "ping", "request", "state",
+      "refresh"};
+  private static final String[] FIELDS = {"type", "ref", "room", "event", "data", "id", "echo", "since", "timeout",
+      "presence", "state", "token"};
+  /** Rooms and patterns (section 9): a pattern is valid where join and leave take one, invalid_room elsewhere. */
   private static final String[] ROOMS = {"fz", "fz.a", "fz.a.b", "fz-1", "fz-2", "fz-3", "fz-4", "fz-5", "fz:x",
-      "fz_y", "fz.B-9", "fz:" + "r".repeat(125), "fzZ"};
+      "fz_y", "fz.B-9", "fz:" + "r".repeat(125), "fzZ", "fz.*", "fz.>", "fz.*.b"};
   private static final String[] ODD_TYPES = {"", "PING", "Join", " ping", "ping ", "pong", "ack", "event", "batch",
       "welcome", "error", "reply", "bye", "presence_diff", "subscribe", "pi\u0000ng", "j\u043ein", "publish\n",
       "\ud83d\ude00", "t".repeat(40) + "\ud83d\ude00"};
@@ -152,7 +155,16 @@ final class FuzzFrames {
         if (random.nextInt(5) == 0) {
           frame.put("since", randomName(1 + random.nextInt(30)));
         }
+        if (random.nextInt(5) == 0) {
+          frame.put("presence", random.nextBoolean());
+        }
       }
+      case "state" -> {
+        frame.put("room", joinedOr(joined));
+        ObjectNode state = frame.putObject("state");
+        state.set("s", random.nextInt(10) == 0 ? NODES.textNode("x".repeat(1000 + random.nextInt(40))) : data(2));
+      }
+      case "refresh" -> frame.put("token", randomName(1 + random.nextInt(60)));
       case "leave" -> frame.put("room", joinedOr(joined));
       case "publish" -> {
         frame.put("room", joinedOr(joined));

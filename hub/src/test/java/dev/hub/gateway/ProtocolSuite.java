@@ -245,6 +245,14 @@ abstract class ProtocolSuite {
   }
 
   @Test
+  void refreshIsUnavailableWithAuthOffAndWelcomeHasNoExp() {
+    try (WsClient ann = first().connect()) {
+      assertFalse(ann.await("welcome").has("exp"));
+      assertError(ann.request("type", "refresh", "token", "a.b.c"), "unavailable");
+    }
+  }
+
+  @Test
   void everyBadFrameGetsItsErrorCodeAndTheConnectionStays() {
     try (WsClient ann = first().connect()) {
       ann.await("welcome");

@@ -149,7 +149,8 @@ class HttpApiTest {
       assertEquals(2, presence.get("members").size());
       Map<String, String> seen = new HashMap<>();
       for (JsonNode member : presence.get("members")) {
-        assertEquals(Set.of("user", "session", "node", "joinedAt", "meta"), fieldNames(member));
+        assertEquals(Set.of("user", "session", "node", "joinedAt", "meta", "state"), fieldNames(member));
+        assertEquals(0, member.get("state").size(), "no state set: {}");
         seen.put(member.get("user").asText(), member.get("session").asText());
         assertEquals("h1", member.get("node").asText());
         long joinedAt = member.get("joinedAt").asLong();

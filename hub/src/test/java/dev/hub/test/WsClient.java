@@ -205,11 +205,19 @@ public final class WsClient implements AutoCloseable {
 
   /** The events of a room, in order, unwrapping {@code batch} frames, until {@code count} have come. */
   public List<JsonNode> events(String room, int count) {
+    return events(f -> ("event".equals(f.path("type").asText()) && room.equals(f.path("room").asText()))
+        || ("batch".equals(f.path("type").asText()) && room.equals(f.path("events").path(0).path("room").asText())),
+        count);
+  }
+
+  /**
+   * The events of the {@code event} and {@code batch} frames that match, in order, batches unwrapped, until
+   * {@code count} have come: for a session that hears several rooms (a pattern).
+   */
+  public List<JsonNode> events(Predicate<JsonNode> frames, int count) {
     List<JsonNode> events = new ArrayList<>();
     while (events.size() < count) {
-      JsonNode frame = await(f -> ("event".equals(f.path("type").asText()) && room.equals(f.path("room").asText()))
-          || ("batch".equals(f.path("type").asText())
-              && room.equals(f.path("events").path(0).path("room").asText())));
+      JsonNode frame = await(frames);
       if ("batch".equals(frame.path("type").asText())) {
         frame.path("events").forEach(events::add);
       } else {

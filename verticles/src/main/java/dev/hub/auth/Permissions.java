@@ -37,6 +37,23 @@ public final class Permissions {
   }
 
   /**
+   * Whether the session may join a pattern (PROTOCOL.md section 9): one of its {@code join} patterns must cover
+   * every room the pattern can match.
+   */
+  public boolean mayJoinPattern(String pattern) {
+    if (join == null) {
+      return true;
+    }
+    SubjectPattern wanted = SubjectPattern.parse(pattern);
+    for (SubjectPattern allowed : join) {
+      if (allowed.covers(wanted)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Whether the session may publish to the room.
    *
    * @param joined whether it is in the room

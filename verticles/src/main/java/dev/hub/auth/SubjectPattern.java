@@ -51,6 +51,28 @@ public final class SubjectPattern {
     return parts.length == tokens.length;
   }
 
+  /**
+   * Whether every name {@code other} matches, this matches too: {@code project.>} covers {@code project.*} and
+   * {@code project.a.>}; {@code project.*} does not cover {@code project.>}. A pattern without wildcards covers
+   * exactly what it matches.
+   */
+  public boolean covers(SubjectPattern other) {
+    String[] theirs = other.tokens;
+    for (int i = 0; i < tokens.length; i++) {
+      String token = tokens[i];
+      if (token.equals(">")) {
+        return theirs.length > i;
+      }
+      if (i >= theirs.length || theirs[i].equals(">")) {
+        return false;
+      }
+      if (!token.equals("*") && !token.equals(theirs[i])) {
+        return false;
+      }
+    }
+    return theirs.length == tokens.length;
+  }
+
   @Override
   public String toString() {
     return text;

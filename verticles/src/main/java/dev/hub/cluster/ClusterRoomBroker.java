@@ -161,7 +161,7 @@ public final class ClusterRoomBroker implements RoomBroker {
 
   @Override
   public synchronized Future<Void> subscribe(String room, RoomReceiver receiver) {
-    boolean first = !local.hasReceivers(room);
+    boolean first = !local.isSubscribed(room);
     local.subscribe(room, receiver);
     if (first) {
       announced.put(room, announce(room, true));
@@ -172,15 +172,37 @@ public final class ClusterRoomBroker implements RoomBroker {
   @Override
   public synchronized void unsubscribe(String room, RoomReceiver receiver) {
     local.unsubscribe(room, receiver);
-    if (!local.hasReceivers(room) && announced.remove(room) != null) {
+    if (!local.isSubscribed(room) && announced.remove(room) != null) {
       announce(room, false);
+    }
+  }
+
+  /**
+   * A pattern is interest like a room, announced and confirmed the same way under its own string (a pattern's
+   * {@code *} or {@code >} token keeps it apart from every room name); peers match their events against it.
+   */
+  @Override
+  public synchronized Future<Void> subscribePattern(String pattern, RoomReceiver receiver) {
+    boolean first = !local.isSubscribedToPattern(pattern);
+    local.subscribePattern(pattern, receiver);
+    if (first) {
+      announced.put(pattern, announce(pattern, true));
+    }
+    return announced.get(pattern);
+  }
+
+  @Override
+  public synchronized void unsubscribePattern(String pattern, RoomReceiver receiver) {
+    local.unsubscribePattern(pattern, receiver);
+    if (!local.isSubscribedToPattern(pattern) && announced.remove(pattern) != null) {
+      announce(pattern, false);
     }
   }
 
   @Override
   public void publish(Broadcast broadcast) {
     local.publish(broadcast);
-    Set<String> nodes = peers.nodesFor(broadcast.room());
+    Set<String> nodes = peers.nodesFor(broadcast.room(), broadcast.event() != null);
     if (nodes == null || nodes.isEmpty()) {
       return;
     }

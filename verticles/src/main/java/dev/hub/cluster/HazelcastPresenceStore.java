@@ -4,6 +4,7 @@ import static dev.hub.cluster.PresenceRecords.fromJson;
 import static dev.hub.cluster.PresenceRecords.memberKey;
 import static dev.hub.cluster.PresenceRecords.toJson;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.aggregation.Aggregators;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
@@ -25,6 +26,7 @@ import dev.hub.presence.NodeInfo;
 import dev.hub.presence.PresenceStore;
 import dev.hub.presence.RoomCount;
 import dev.hub.presence.RoomLeave;
+import dev.hub.presence.RoomUpdate;
 import dev.hub.presence.SessionInfo;
 import dev.hub.presence.Totals;
 import dev.hub.presence.UserPresence;
@@ -113,6 +115,27 @@ public final class HazelcastPresenceStore implements PresenceStore {
   public Future<Integer> join(String room, dev.hub.protocol.Member m) {
     return async(members.setAsync(memberKey(room, m.session()), toJson(memberRecord(room, m))))
         .compose(v -> count(room));
+  }
+
+  /**
+   * Replaced only if the entry is still the one read, so that a leave or a sweep meanwhile is not undone; the
+   * session's own writes come in its order, so nothing else changes its entry between the two.
+   */
+  @Override
+  public Future<RoomUpdate> update(String room, String session, JsonNode state) {
+    String key = memberKey(room, session);
+    return blocking(() -> {
+      HazelcastJsonValue stored = members.get(key);
+      if (stored == null) {
+        return null;
+      }
+      MemberRecord record = fromJson(stored, MemberRecord.class);
+      dev.hub.protocol.Member updated = record.member().withState(state);
+      if (!members.replace(key, stored, toJson(memberRecord(room, updated)))) {
+        return null;
+      }
+      return new RoomUpdate(room, updated, countOf(room));
+    });
   }
 
   @Override
@@ -253,6 +276,12 @@ public final class HazelcastPresenceStore implements PresenceStore {
   }
 
   @Override
+  public Future<SessionInfo> session(String session) {
+    return this.<HazelcastJsonValue>async(sessions.getAsync(session))
+        .map(value -> value == null ? null : fromJson(value, SessionRecord.class).info());
+  }
+
+  @Override
   public Future<Totals> totals() {
     return blocking(() -> new Totals(nodes.size(), sessions.size(),
         sessions.aggregate(Aggregators.distinct("user")).size(),
@@ -298,7 +327,7 @@ public final class HazelcastPresenceStore implements PresenceStore {
   }
 
   private static MemberRecord memberRecord(String room, dev.hub.protocol.Member m) {
-    return new MemberRecord(room, m.user(), m.session(), m.node(), m.joinedAt(), m.meta());
+    return new MemberRecord(room, m.user(), m.session(), m.node(), m.joinedAt(), m.meta(), m.state());
   }
 
   private <T> Future<T> async(CompletionStage<T> stage) {

@@ -1,13 +1,17 @@
 package dev.hub.cluster;
 
+import dev.hub.protocol.Names;
+import dev.hub.room.SubjectTrie;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What this node knows of the rooms other nodes have members in, and from it, for each room, the nodes a
- * broadcast goes to. Each change of a node carries that node's incarnation and a version; an older one than
+ * What this node knows of the rooms and patterns other nodes have members in, and from it, for each room, the
+ * nodes a broadcast goes to: those with members in the room, and for an event also those with a pattern that
+ * matches it (a {@link SubjectTrie} of the peers' patterns), each node once. Each change of a node carries that node's incarnation and a version; an older one than
  * what is known is ignored, so a late or retried message can never undo a newer one, and a restarted node's
  * messages replace its former self's.
  */
@@ -26,10 +30,21 @@ final class PeerInterest {
 
   private final Map<String, Node> nodes = new HashMap<>();
   private final ConcurrentHashMap<String, Set<String>> byRoom = new ConcurrentHashMap<>();
+  private final SubjectTrie<Set<String>> byPattern = new SubjectTrie<>();
 
-  /** The nodes to send a broadcast of {@code room} to; read on every publish, without a lock. */
-  Set<String> nodesFor(String room) {
-    return byRoom.get(room);
+  /**
+   * The nodes to send a broadcast of {@code room} to; read on every publish, without a lock.
+   *
+   * @param event whether it is an event, which patterns hear too; presence frames go to the room's nodes only
+   */
+  Set<String> nodesFor(String room, boolean event) {
+    Set<String> ofRoom = byRoom.get(room);
+    if (!event || byPattern.isEmpty()) {
+      return ofRoom;
+    }
+    Set<String> all = ofRoom == null ? new HashSet<>() : new HashSet<>(ofRoom);
+    byPattern.match(room, all::addAll);
+    return all;
   }
 
   synchronized void apply(String node, long incarnation, String room, boolean on, long version) {
@@ -95,6 +110,18 @@ final class PeerInterest {
   }
 
   private void index(String node, String room, boolean on) {
+    if (Names.isPattern(room)) {
+      byPattern.update(room, nodes -> {
+        Set<String> next = nodes == null ? ConcurrentHashMap.newKeySet() : nodes;
+        if (on) {
+          next.add(node);
+        } else {
+          next.remove(node);
+        }
+        return next.isEmpty() ? null : next;
+      });
+      return;
+    }
     if (on) {
       byRoom.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(node);
     } else {

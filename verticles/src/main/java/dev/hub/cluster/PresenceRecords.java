@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.core.HazelcastJsonValue;
 import dev.hub.protocol.Member;
 import dev.hub.presence.NodeInfo;
+import dev.hub.presence.SessionInfo;
 import dev.hub.protocol.Json;
 import java.io.UncheckedIOException;
 
@@ -16,13 +17,22 @@ final class PresenceRecords {
 
   /** A connected session; key: the session id. */
   record SessionRecord(String session, String user, String node, long connectedAt, JsonNode meta) {
+
+    SessionInfo info() {
+      return new SessionInfo(session, user, node, connectedAt, meta);
+    }
   }
 
-  /** A session's membership of a room; key: {@link #memberKey}. */
-  record MemberRecord(String room, String user, String session, String node, long joinedAt, JsonNode meta) {
+  /**
+   * A session's membership of a room; key: {@link #memberKey}.
+   *
+   * @param state what the session set with {@code state}; absent until it sets one
+   */
+  record MemberRecord(String room, String user, String session, String node, long joinedAt, JsonNode meta,
+      JsonNode state) {
 
     Member member() {
-      return new Member(user, session, node, joinedAt, meta);
+      return new Member(user, session, node, joinedAt, meta, state);
     }
   }
 

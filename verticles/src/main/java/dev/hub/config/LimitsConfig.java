@@ -6,7 +6,8 @@ import java.util.List;
  * Per-session bounds that keep one client from hurting the others.
  *
  * @param maxFrameBytes largest inbound WebSocket message and HTTP body; larger ones close with 1009 (413 over HTTP)
- * @param maxRoomsPerSession rooms one session may be in; one more is refused with {@code too_many_rooms}
+ * @param maxRoomsPerSession rooms and patterns one session may be in; one more is refused with
+ *     {@code too_many_rooms}
  * @param maxQueuedBytes outbound bytes a session may have waiting; over it the session is closed with 4008
  * @param publishPerSecond publishes a session may make per second, sustained; more are refused
  *     {@code rate_limited}

@@ -10,6 +10,7 @@ import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.FrameParser;
+import dev.hub.protocol.Names;
 import dev.hub.protocol.ProtocolException;
 import dev.hub.protocol.ServerFrame;
 import dev.hub.room.Publication;
@@ -32,10 +33,14 @@ final class ClientRequests {
   private final HubMetrics metrics;
   private final LocalRooms rooms;
   private final ShardSessions sessions;
+  private final PatternRequests patterns;
+  private final StateRequests states;
+  private final TokenRefresh refreshes;
   private final int maxRooms;
   private final int maxRefusals;
 
-  ClientRequests(GatewayPorts ports, LocalRooms rooms, ShardSessions sessions) {
+  ClientRequests(GatewayPorts ports, LocalRooms rooms, ShardSessions sessions, PatternRequests patterns,
+      TokenRefresh refreshes) {
     this.presence = ports.presence();
     this.publisher = ports.publisher();
     this.history = ports.history();
@@ -43,6 +48,9 @@ final class ClientRequests {
     this.metrics = ports.metrics();
     this.rooms = rooms;
     this.sessions = sessions;
+    this.patterns = patterns;
+    this.states = new StateRequests(presence, ports.config().presence().maxStateBytes());
+    this.refreshes = refreshes;
     this.maxRooms = ports.config().limits().maxRoomsPerSession();
     this.maxRefusals = ports.config().limits().maxRefusals();
   }
@@ -82,6 +90,16 @@ final class ClientRequests {
       if (admitted(session, session.requests().tryTake(), ref)) {
         session.enqueue(() -> presence(session, query)).onFailure(e -> failed(session, ref, e));
       }
+    } else if (frame instanceof ClientFrame.State state) {
+      if (admitted(session, session.requests().tryTake(), ref)) {
+        session.enqueue(() -> states.state(session, state).map(ack -> reply(session, ack)))
+            .onFailure(e -> failed(session, ref, e));
+      }
+    } else if (frame instanceof ClientFrame.Refresh refresh) {
+      if (admitted(session, session.requests().tryTake(), ref)) {
+        session.enqueue(() -> refreshes.refresh(session, refresh).map(ack -> reply(session, ack)))
+            .onFailure(e -> failed(session, ref, e));
+      }
     }
   }
 
@@ -98,50 +116,96 @@ final class ClientRequests {
 
   private Future<Void> join(Session session, ClientFrame.Join join) {
     String room = join.room();
+    if (Names.isPattern(room)) {
+      return patterns.join(session, join.ref(), room).map(ack -> reply(session, ack));
+    }
     if (!session.identity().permissions().mayJoin(room)) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow joining " + room);
     }
     boolean kept = history.covers(room);
     if (session.rooms().contains(room)) {
-      return presence.queries().count(room).compose(count -> kept
-          ? history.position(room).map(at -> reply(session, new ServerFrame.Ack(join.ref(), room, count, null,
-              at.seq(), at.epoch(), null)))
-          : Future.succeededFuture(reply(session, new ServerFrame.Ack(join.ref(), room, count, null))));
+      holdForSnapshot(session, join);
+      return presence.queries().count(room)
+          .compose(count -> (kept ? history.position(room).map(at -> new RoomHistory.Replay(at, true, List.of()))
+              : Future.<RoomHistory.Replay>succeededFuture(null))
+              .compose(replay -> ack(session, join, count, replay, false)))
+          .onFailure(e -> releaseHeld(session, room));
     }
-    if (session.rooms().size() >= maxRooms) {
+    if (session.subscriptions() >= maxRooms) {
       throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS, "a session may be in at most " + maxRooms + " rooms");
     }
     Member member = session.info().asMember(System.currentTimeMillis());
     session.joined(room, member.joinedAt());
+    holdForSnapshot(session, join);
     Future<Integer> joined = rooms.add(room, session).compose(v -> presence.join(room, member));
-    Future<Void> answered = kept
-        ? joined.compose(count -> recover(session, join).map(replay -> {
-            RoomHistory.Position at = replay.position();
-            reply(session, new ServerFrame.Ack(join.ref(), room, count, null, at.seq(), at.epoch(),
-                join.since() == null ? null : replay.recovered()));
-            rooms.live(room, session, at.seq(), replay.events());
-            return (Void) null;
-          }))
-        : joined.map(count -> reply(session, new ServerFrame.Ack(join.ref(), room, count, null)));
-    return answered.onFailure(e -> {
-      session.left(room);
-      rooms.remove(room, session);
-      if (joined.succeeded()) {
-        presence.leave(room, session.id());
-      }
-    });
+    return joined
+        .compose(count -> (kept ? recover(join) : Future.<RoomHistory.Replay>succeededFuture(null))
+            .compose(replay -> ack(session, join, count, replay, true)))
+        .onFailure(e -> {
+          session.releaseRoomFrames(room);
+          session.left(room);
+          rooms.remove(room, session);
+          if (joined.succeeded()) {
+            presence.leave(room, session.id());
+          }
+        });
   }
 
   /** What the joiner of a history room missed since its point, or only where the room stands. */
-  private Future<RoomHistory.Replay> recover(Session session, ClientFrame.Join join) {
+  private Future<RoomHistory.Replay> recover(ClientFrame.Join join) {
     if (join.since() == null) {
       return history.position(join.room()).map(at -> new RoomHistory.Replay(at, true, List.of()));
     }
     return history.since(join.room(), join.since(), Integer.MAX_VALUE);
   }
 
+  /**
+   * A join that asks for presence holds the room's {@code presence_diff} frames from before the session is a
+   * member until its ack with the snapshot is out: every change the snapshot may have missed comes after it,
+   * so applying the diffs that follow the ack to the snapshot gives the room's members.
+   */
+  private static void holdForSnapshot(Session session, ClientFrame.Join join) {
+    if (join.presence()) {
+      session.holdRoomFrames(join.room());
+    }
+  }
+
+  /**
+   * The join's ack: with {@code presence}, the members read now, then what was held meanwhile; for a history
+   * room, where it stands, and for a new member ({@code live}), what it missed, then live events past that.
+   *
+   * @param replay the history room's read, or {@code null} for a room without history
+   */
+  private Future<Void> ack(Session session, ClientFrame.Join join, int count, RoomHistory.Replay replay,
+      boolean live) {
+    String room = join.room();
+    Long seq = replay == null ? null : replay.position().seq();
+    String epoch = replay == null ? null : replay.position().epoch();
+    Boolean recovered = replay == null || join.since() == null ? null : replay.recovered();
+    Future<List<Member>> snapshot = join.presence() ? presence.queries().members(room) : Future.succeededFuture(null);
+    return snapshot.map(members -> {
+      reply(session, new ServerFrame.Ack(join.ref(), room, members == null ? count : members.size(), null, seq, epoch,
+          recovered, members));
+      if (replay != null && live) {
+        rooms.live(room, session, seq, replay.events());
+      }
+      return (Void) null;
+    }).onComplete(done -> {
+      if (join.presence()) {
+        releaseHeld(session, room);
+      }
+    });
+  }
+
+  private static void releaseHeld(Session session, String room) {
+    session.releaseRoomFrames(room).forEach(frame -> session.outbox().ordered(frame));
+  }
+
   private Future<Void> leave(Session session, ClientFrame.Leave leave) {
     String room = leave.room();
+    if (Names.isPattern(room)) {
+      return patterns.leave(session, leave.ref(), room).map(ack -> reply(session, ack));
+    }
     if (!session.left(room)) {
       throw new ProtocolException(ErrorCode.NOT_JOINED, "not in room " + room);
     }

@@ -1,5 +1,6 @@
 package dev.hub.gateway;
 
+import dev.hub.control.SessionCommand;
 import dev.hub.http.StaticRoutes;
 import dev.hub.session.BatchScheduler;
 import io.vertx.core.Future;
@@ -18,6 +19,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final int port;
   private HttpServer server;
   private ShardSessions sessions;
+  private SessionCommands commands;
   private Heartbeat heartbeat;
 
   /**
@@ -32,7 +34,11 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     LocalRooms rooms = new LocalRooms(context, ports.broker(), ports.history(), ports.batchPolicy());
     sessions = new ShardSessions(vertx, ports, rooms, new BatchScheduler(vertx, ports.config().batch().maxDelayMs()));
-    ClientRequests requests = new ClientRequests(ports, rooms, sessions);
+    PatternRequests patterns = new PatternRequests(rooms, ports.config().limits().maxRoomsPerSession());
+    ServerMemberships memberships = new ServerMemberships(ports.presence(), rooms, patterns);
+    ClientRequests requests = new ClientRequests(ports, rooms, sessions, patterns,
+        new TokenRefresh(ports.verifier(), sessions, memberships));
+    commands = new SessionCommands(sessions, memberships);
     heartbeat = new Heartbeat(vertx, ports.config().heartbeat(), sessions);
     heartbeat.start();
 
@@ -71,12 +77,17 @@ public final class GatewayVerticle extends VerticleBase {
     return onThisLoop(() -> sessions.drain());
   }
 
+  /** A control API command, on this verticle's event loop; how many of its sessions it reached here. */
+  Future<Integer> control(SessionCommand command) {
+    return onThisLoop(() -> commands.apply(command));
+  }
+
   void reassertPresence() {
     context.runOnContext(v -> sessions.reassertPresence());
   }
 
-  private Future<Void> onThisLoop(java.util.function.Supplier<Future<Void>> work) {
-    Promise<Void> done = Promise.promise();
+  private <T> Future<T> onThisLoop(java.util.function.Supplier<Future<T>> work) {
+    Promise<T> done = Promise.promise();
     context.runOnContext(v -> work.get().onComplete(done));
     return done.future();
   }

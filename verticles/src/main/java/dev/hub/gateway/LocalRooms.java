@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * Room membership of the sessions on one event loop, and their end of the room broker: subscribed to a room
- * while it has a member here. Events of history rooms go through a {@link SequencedRoom}, in seq order.
+ * while it has a member here, and to a pattern while a session here has it (PROTOCOL.md section 9). Events of
+ * history rooms go to the room's members through a {@link SequencedRoom}, in seq order.
  */
 final class LocalRooms implements RoomReceiver, SequencedRoom.MemberWriter {
   private final Context context;
@@ -27,6 +28,8 @@ final class LocalRooms implements RoomReceiver, SequencedRoom.MemberWriter {
   private final Map<String, RoomMembers> rooms = new HashMap<>();
   private final Map<String, Future<Void>> subscriptions = new HashMap<>();
   private final Map<String, SequencedRoom> sequenced = new HashMap<>();
+  private final PatternMembers patterns = new PatternMembers();
+  private final Map<String, Future<Void>> patternSubscriptions = new HashMap<>();
 
   LocalRooms(Context context, RoomBroker broker, RoomHistory history, BatchPolicy batchPolicy) {
     this.context = context;
@@ -76,6 +79,21 @@ final class LocalRooms implements RoomReceiver, SequencedRoom.MemberWriter {
     return here.future();
   }
 
+  /** Adds a pattern's subscriber; completes, on this loop, once the events of every room it matches reach here. */
+  Future<Void> addPattern(String pattern, Session session) {
+    if (patterns.add(pattern, session)) {
+      patternSubscriptions.put(pattern, onThisLoop(broker.subscribePattern(pattern, this)));
+    }
+    return patternSubscriptions.get(pattern);
+  }
+
+  void removePattern(String pattern, Session session) {
+    if (patterns.remove(pattern, session)) {
+      patternSubscriptions.remove(pattern);
+      broker.unsubscribePattern(pattern, this);
+    }
+  }
+
   void remove(String room, Session session) {
     RoomMembers members = rooms.get(room);
     if (members == null) {
@@ -104,6 +122,19 @@ final class LocalRooms implements RoomReceiver, SequencedRoom.MemberWriter {
 
   @Override
   public void receive(Broadcast broadcast) {
+    RoomMembers members = rooms.get(broadcast.room());
+    boolean byPattern = broadcast.event() != null && !patterns.isEmpty();
+    if (members == null && !byPattern) {
+      return;
+    }
+    boolean batchable = batchable(broadcast);
+    if (byPattern) {
+      // Patterns are not presence and have no history: their subscribers get each event as it comes.
+      patterns.recipients(broadcast.room(), members != null, session -> write(session, broadcast, batchable));
+    }
+    if (members == null) {
+      return;
+    }
     if (broadcast.seq() != null) {
       SequencedRoom sequence = sequenced.get(broadcast.room());
       if (sequence != null) {
@@ -111,11 +142,6 @@ final class LocalRooms implements RoomReceiver, SequencedRoom.MemberWriter {
       }
       return;
     }
-    RoomMembers members = rooms.get(broadcast.room());
-    if (members == null) {
-      return;
-    }
-    boolean batchable = batchable(broadcast);
     for (Session session : members.snapshot()) {
       write(session, broadcast, batchable);
     }
@@ -143,7 +169,9 @@ final class LocalRooms implements RoomReceiver, SequencedRoom.MemberWriter {
       return;
     }
     if (broadcast.event() == null) {
-      session.outbox().ordered(broadcast.frame());
+      if (!session.heldRoomFrame(broadcast.room(), broadcast.frame())) {
+        session.outbox().ordered(broadcast.frame());
+      }
     } else {
       session.outbox().event(broadcast.frame(), batchable);
     }

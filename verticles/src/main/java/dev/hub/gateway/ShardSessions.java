@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class ShardSessions {
   private static final Logger LOG = LoggerFactory.getLogger(ShardSessions.class);
   private static final EncodedFrame BYE = EncodedFrame.of(new ServerFrame.Bye("shutdown", true));
+  private static final EncodedFrame DISCONNECTED = EncodedFrame.of(new ServerFrame.Bye("disconnected", false));
 
   private final HubConfig config;
   private final NodeIdentity identity;
@@ -67,12 +68,22 @@ final class ShardSessions {
     sessions.put(id, session);
     metrics.connectionOpened();
     outbox.reply(new ServerFrame.Welcome(id, info.user(), identity.name(), config.heartbeat().intervalMs(),
-        ServerFrame.PROTOCOL_VERSION));
+        ServerFrame.PROTOCOL_VERSION, who.expiresAtMs() == null ? null : who.expiresAtMs() / 1000));
     session.enqueue(() -> presence.connect(info)).onFailure(e -> logFailure("presence registration", id, e));
     if (who.expiresAtMs() != null) {
       expiries.watch(session, who.expiresAtMs());
     }
     return session;
+  }
+
+  /** A {@code refresh} replaced the session's token: its 4001 timer moves to the new expiry, or goes. */
+  void refreshed(Session session, Identity who) {
+    session.refreshed(who);
+    if (who.expiresAtMs() != null) {
+      expiries.watch(session, who.expiresAtMs());
+    } else {
+      expiries.forget(session);
+    }
   }
 
   /** Closes a session from the server side: flush what is held, close with the code, clean up now. */
@@ -98,6 +109,9 @@ final class ShardSessions {
     for (String room : session.rooms()) {
       rooms.remove(room, session);
     }
+    for (String pattern : session.patterns()) {
+      rooms.removePattern(pattern, session);
+    }
     return session.afterPending(() -> presence.disconnect(session.id()))
         .onFailure(e -> logFailure("presence cleanup", session.id(), e));
   }
@@ -105,9 +119,20 @@ final class ShardSessions {
   /** Each open session writes its presence again where the cluster lost it, after what it has queued. */
   void reassertPresence() {
     for (Session session : List.copyOf(sessions.values())) {
-      session.enqueue(() -> presence.reassert(new LiveSession(session.info(), Map.copyOf(session.memberships()))))
+      session.enqueue(() -> presence.reassert(new LiveSession(session.info(), Map.copyOf(session.memberships()),
+              Map.copyOf(session.states()))))
           .onFailure(e -> logFailure("presence re-assertion", session.id(), e));
     }
+  }
+
+  /**
+   * The HTTP API disconnects the session: what is held, {@code bye} (no reconnect), close 4003.
+   *
+   * @return completes once the session is out of presence
+   */
+  Future<Void> disconnect(Session session) {
+    session.outbox().ordered(DISCONNECTED);
+    return close(session, CloseCode.DISCONNECTED, "disconnected by the server");
   }
 
   /** Shutdown: every session gets what is held, then {@code bye}, then close 1001. */

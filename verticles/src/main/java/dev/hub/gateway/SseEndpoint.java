@@ -40,7 +40,8 @@ final class SseEndpoint {
     admission.admit(ctx, (c, admitted) -> {
       Set<String> rooms = rooms(c.request().getParam("rooms"));
       for (String room : rooms) {
-        if (!admitted.identity().permissions().mayJoin(room)) {
+        if (Names.isPattern(room) ? !admitted.identity().permissions().mayJoinPattern(room)
+            : !admitted.identity().permissions().mayJoin(room)) {
           return Future.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
               "the token does not allow joining " + room));
         }
@@ -67,7 +68,7 @@ final class SseEndpoint {
     ClientFrame.Since since = lastEventId == null || lastEventId.isEmpty() ? null
         : ClientFrame.Since.eventId(lastEventId);
     for (String room : rooms) {
-      requests.joinFor(session, new ClientFrame.Join(null, room, since));
+      requests.joinFor(session, new ClientFrame.Join(null, room, Names.isPattern(room) ? null : since, false));
     }
   }
 
@@ -77,8 +78,8 @@ final class SseEndpoint {
     }
     Set<String> rooms = new LinkedHashSet<>();
     for (String room : param.split(",", -1)) {
-      if (!Names.isRoom(room)) {
-        throw new ProtocolException(ErrorCode.INVALID_ROOM, "not a valid room name: " + room);
+      if (!Names.isRoom(room) && !Names.isPattern(room)) {
+        throw new ProtocolException(ErrorCode.INVALID_ROOM, "not a valid room name or pattern: " + room);
       }
       rooms.add(room);
     }

@@ -85,7 +85,7 @@ public final class ApiRoutes {
     if (ports.origins().restricts()) {
       router.route().handler(CorsHandler.create()
           .addOriginsWithRegex(ports.origins().patterns())
-          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE))
           .allowedHeaders(Set.of("Authorization", "X-Api-Key", "Content-Type")));
     }
     router.route("/api/*").handler(new ApiAccess(ports.config().auth(), ports.verifier()));
@@ -104,6 +104,7 @@ public final class ApiRoutes {
     router.post("/api/rooms/:room/events")
         .handler(BodyHandler.create(false).setBodyLimit(ports.config().limits().maxFrameBytes()))
         .handler(this::publish);
+    new ControlRoutes(ports).mount(router);
     router.get("/api/dlq").handler(this::deadLetters);
     router.post("/api/dlq/replay").handler(ctx -> ports.deadLetters().replay()
         .onSuccess(count -> HttpReplies.json(ctx, 202, new Replayed(count)))

@@ -188,8 +188,9 @@ public final class NatsBridge extends VerticleBase {
   /** Every presence change, out on {@code <prefix>.presence.<room>}. */
   public void presenceChanged(PresenceListener.Change change) {
     Member member = change.member();
-    NatsPayloads.PresenceEvent body = new NatsPayloads.PresenceEvent(change.joined() ? "join" : "leave",
-        change.room(), member.user(), member.session(), member.node(), change.ts());
+    NatsPayloads.PresenceEvent body = new NatsPayloads.PresenceEvent(change.kind().wire(), change.room(),
+        member.user(), member.session(), member.node(), change.ts(),
+        change.kind() == PresenceListener.Kind.UPDATE ? member.state() : null);
     offer(new Outgoing(subjects.presence(change.room()), NUID.nextGlobal(), member.user(), bytes(body)));
   }
 

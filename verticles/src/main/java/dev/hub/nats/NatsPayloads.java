@@ -16,9 +16,15 @@ final class NatsPayloads {
       long ts, String user, String session, String node) {
   }
 
-  /** On {@code <prefix>.presence.<room>}: {@code type} is {@code join} or {@code leave}. */
-  @JsonPropertyOrder({"type", "room", "user", "session", "node", "ts"})
-  record PresenceEvent(String type, String room, String user, String session, String node, long ts) {
+  /**
+   * On {@code <prefix>.presence.<room>}: {@code type} is {@code join}, {@code leave} or {@code update}.
+   *
+   * @param state the member's new state, for {@code update} only
+   */
+  @JsonPropertyOrder({"type", "room", "user", "session", "node", "ts", "state"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record PresenceEvent(String type, String room, String user, String session, String node, long ts,
+      JsonNode state) {
   }
 
   /** On {@code <prefix>.requests.<event>}: a client's request; the reply's payload is the reply's data. */

@@ -1,5 +1,6 @@
 package dev.hub.presence;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.protocol.Member;
 
 import io.vertx.core.Future;
@@ -62,6 +63,18 @@ public final class LocalPresenceStore implements PresenceStore {
     Map<String, Member> members = rooms.computeIfAbsent(room, r -> new LinkedHashMap<>());
     members.putIfAbsent(member.session(), member);
     return Future.succeededFuture(members.size());
+  }
+
+  @Override
+  public synchronized Future<RoomUpdate> update(String room, String session, JsonNode state) {
+    Map<String, Member> members = rooms.get(room);
+    Member member = members == null ? null : members.get(session);
+    if (member == null) {
+      return Future.succeededFuture(null);
+    }
+    Member updated = member.withState(state);
+    members.put(session, updated);
+    return Future.succeededFuture(new RoomUpdate(room, updated, members.size()));
   }
 
   @Override
@@ -168,6 +181,12 @@ public final class LocalPresenceStore implements PresenceStore {
               vouchedAt.getOrDefault(entry.info.node(), 0L))));
     }
     return Future.succeededFuture(new UserPresence(user, !found.isEmpty(), found));
+  }
+
+  @Override
+  public synchronized Future<SessionInfo> session(String session) {
+    Entry entry = sessions.get(session);
+    return Future.succeededFuture(entry == null ? null : entry.info);
   }
 
   @Override

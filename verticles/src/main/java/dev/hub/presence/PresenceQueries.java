@@ -16,6 +16,9 @@ public interface PresenceQueries {
 
   Future<UserPresence> user(String user);
 
+  /** A connected session, wherever it is; {@code null} when no node has it. */
+  Future<SessionInfo> session(String session);
+
   Future<Totals> totals();
 
   Future<List<NodeInfo>> nodes();

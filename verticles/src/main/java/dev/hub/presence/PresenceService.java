@@ -1,13 +1,14 @@
 package dev.hub.presence;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.protocol.Member;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The only writer of presence: every join, leave, close, re-assertion, sweep and dead-node cleanup goes through
- * here, and each change is announced here, once ({@code presence_diff} and the listener behind
+ * The only writer of presence: every join, leave, state change, close, re-assertion, sweep and dead-node cleanup
+ * goes through here, and each change is announced here, once ({@code presence_diff} and the listener behind
  * {@link PresenceAnnouncer}). A caller never announces.
  *
  * <p>Callers keep each session's writes in the session's own order (its request queue), so a leave can never be
@@ -90,6 +91,21 @@ public final class PresenceService {
       if (left != null) {
         announcer.left(left);
       }
+    });
+  }
+
+  /**
+   * Replaces a member's state in a room.
+   *
+   * @return the member with its new state, or {@code null} when the session is not a member of the room
+   */
+  public Future<Member> update(String room, String session, JsonNode state) {
+    return store.update(room, session, state).map(update -> {
+      if (update == null) {
+        return null;
+      }
+      announcer.updated(update);
+      return update.member();
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.hub.presence;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.protocol.Member;
 import io.vertx.core.Future;
 import java.util.List;
@@ -38,6 +39,13 @@ public interface PresenceStore extends PresenceQueries {
    * @return the room's member count afterwards
    */
   Future<Integer> join(String room, Member member);
+
+  /**
+   * Replaces a member's state, keeping the rest of its entry.
+   *
+   * @return the member with its new state and the room's count; {@code null} when the session is not a member
+   */
+  Future<RoomUpdate> update(String room, String session, JsonNode state);
 
   /** Removes a session from a room; {@code null} when it was not a member. */
   Future<RoomLeave> leave(String room, String session);

@@ -1,6 +1,7 @@
 package dev.hub.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** A validated request from a client (PROTOCOL.md section 1, "Client to server"). */
 public sealed interface ClientFrame {
@@ -8,8 +9,13 @@ public sealed interface ClientFrame {
   /** The request's {@code ref} (string or number), or {@code null}; echoed in the reply. */
   JsonNode ref();
 
-  /** Join a room; {@code since}, or {@code null}, asks for missed events where the room keeps history. */
-  record Join(JsonNode ref, String room, Since since) implements ClientFrame {
+  /**
+   * Join a room, or a pattern of rooms (PROTOCOL.md section 9); {@code since}, or {@code null}, asks for missed
+   * events where the room keeps history.
+   *
+   * @param presence whether the ack lists the room's members (ignored for a pattern)
+   */
+  record Join(JsonNode ref, String room, Since since, boolean presence) implements ClientFrame {
   }
 
   /** Where a client left off in a history room: an event id, or a seq within an epoch. */
@@ -24,7 +30,7 @@ public sealed interface ClientFrame {
     }
   }
 
-  /** Leave a room. */
+  /** Leave a room, or a pattern joined with the same string. */
   record Leave(JsonNode ref, String room) implements ClientFrame {
   }
 
@@ -45,6 +51,18 @@ public sealed interface ClientFrame {
 
   /** Application-level liveness probe. */
   record Ping(JsonNode ref) implements ClientFrame {
+  }
+
+  /**
+   * Set the session's own presence state in a joined room, replacing the one before.
+   *
+   * @param state a JSON object, checked against {@code presence.maxStateBytes} by whoever serves it
+   */
+  record State(JsonNode ref, String room, ObjectNode state) implements ClientFrame {
+  }
+
+  /** Replace the session's token without reconnecting (PROTOCOL.md section 6). */
+  record Refresh(JsonNode ref, String token) implements ClientFrame {
   }
 
   /**

@@ -12,6 +12,8 @@ public final class CloseCode {
   public static final short HEARTBEAT_TIMEOUT = 4000;
   /** The token expired while connected. */
   public static final short TOKEN_EXPIRED = 4001;
+  /** Disconnected by the server (HTTP API), after {@code bye}; the client should not reconnect on its own. */
+  public static final short DISCONNECTED = 4003;
   /** Outbound queue over {@code limits.maxQueuedBytes}. */
   public static final short SLOW_CONSUMER = 4008;
   /** The rate limit was exceeded repeatedly. */

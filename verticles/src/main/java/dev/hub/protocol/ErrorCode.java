@@ -16,6 +16,8 @@ public enum ErrorCode {
   NO_RESPONDERS(503),
   TIMEOUT(504),
   UNAVAILABLE(503),
+  /** A {@code refresh} token that does not verify or has expired. */
+  UNAUTHORIZED(401),
   INTERNAL(500),
   NOT_FOUND(404),
   METHOD_NOT_ALLOWED(405);

@@ -3,10 +3,14 @@ package dev.hub.protocol;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Turns one inbound text message into a {@link ClientFrame}, or a {@link ProtocolException} with the code
@@ -39,6 +43,37 @@ public final class FrameParser {
   public static ClientFrame.Publish parseEventBody(byte[] utf8) {
     JsonNode root = readObject(utf8);
     return new ClientFrame.Publish(null, null, event(root), data(root), clientId(root), true);
+  }
+
+  /**
+   * The body of {@code POST /api/events}: {@code {"rooms":[...],"event":"E","data":ANY,"id":"optional"}}, the
+   * event checked as a {@code publish} frame's, each room as a room name (no patterns), at most
+   * {@link EventsBody#MAX_ROOMS} of them ({@code too_large} beyond).
+   */
+  public static EventsBody parseEventsBody(byte[] utf8) {
+    JsonNode root = readObject(utf8);
+    JsonNode rooms = root.get("rooms");
+    if (rooms == null || rooms.isNull()) {
+      throw new ProtocolException(ErrorCode.MISSING_FIELD, "'rooms' is required");
+    }
+    if (!rooms.isArray() || rooms.isEmpty()) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "'rooms' must be a list of 1 to " + EventsBody.MAX_ROOMS
+          + " room names");
+    }
+    if (rooms.size() > EventsBody.MAX_ROOMS) {
+      throw new ProtocolException(ErrorCode.TOO_LARGE, "at most " + EventsBody.MAX_ROOMS + " rooms in one call");
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (JsonNode room : rooms) {
+      if (!room.isTextual()) {
+        throw new ProtocolException(ErrorCode.BAD_FRAME, "'rooms' must be a list of room names");
+      }
+      if (!Names.isRoom(room.textValue())) {
+        throw new ProtocolException(ErrorCode.INVALID_ROOM, "not a valid room name: " + clip(room.textValue()));
+      }
+      names.add(room.textValue());
+    }
+    return new EventsBody(List.copyOf(names), event(root), data(root), clientId(root));
   }
 
   private static JsonNode readObject(byte[] utf8) {
@@ -77,9 +112,9 @@ public final class FrameParser {
     String type = requiredText(root, "type");
     switch (type) {
       case "join":
-        return new ClientFrame.Join(ref, room(root), since(root));
+        return new ClientFrame.Join(ref, roomOrPattern(root), since(root), optionalBoolean(root, "presence", false));
       case "leave":
-        return new ClientFrame.Leave(ref, room(root));
+        return new ClientFrame.Leave(ref, roomOrPattern(root));
       case "publish":
         return new ClientFrame.Publish(ref, room(root), event(root), data(root), clientId(root),
             optionalBoolean(root, "echo", true));
@@ -89,6 +124,10 @@ public final class FrameParser {
         return new ClientFrame.Ping(ref);
       case "request":
         return new ClientFrame.Request(ref, event(root), data(root), timeout(root));
+      case "state":
+        return new ClientFrame.State(ref, room(root), state(root));
+      case "refresh":
+        return new ClientFrame.Refresh(ref, requiredText(root, "token"));
       default:
         throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + clip(type) + "'");
     }
@@ -101,6 +140,28 @@ public final class FrameParser {
           "room must be 1 to 128 characters of A-Z a-z 0-9 _ - : . without leading, trailing or doubled dots");
     }
     return room;
+  }
+
+  /** A room, or a pattern where {@code join} and {@code leave} take one (section 9). */
+  private static String roomOrPattern(JsonNode root) {
+    String room = requiredText(root, "room");
+    if (!Names.isRoomOrPattern(room)) {
+      throw new ProtocolException(ErrorCode.INVALID_ROOM,
+          "room must be 1 to 128 characters of A-Z a-z 0-9 _ - : . without leading, trailing or doubled dots; "
+              + "a pattern has * or > as whole tokens, > only last");
+    }
+    return room;
+  }
+
+  private static ObjectNode state(JsonNode root) {
+    JsonNode state = root.get("state");
+    if (state == null || state.isNull()) {
+      throw new ProtocolException(ErrorCode.MISSING_FIELD, "'state' is required");
+    }
+    if (!state.isObject()) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "'state' must be a JSON object");
+    }
+    return (ObjectNode) state;
   }
 
   private static String event(JsonNode root) {

@@ -1,6 +1,9 @@
 package dev.hub.protocol;
 
-/** The name rules of PROTOCOL.md section 1 for rooms, events, users given with {@code ?user=}, and client ids. */
+/**
+ * The name rules of PROTOCOL.md section 1 for rooms, room patterns (section 9), events, users given with
+ * {@code ?user=}, and client ids.
+ */
 public final class Names {
   public static final int MAX_ROOM = 128;
   public static final int MAX_EVENT = 64;
@@ -19,6 +22,46 @@ public final class Names {
       return false;
     }
     return !s.contains("..");
+  }
+
+  /**
+   * A room pattern: a room name in which at least one dot-separated token is exactly {@code *} (one token) or
+   * {@code >} (the rest, last only), 1 to 128 characters in all. {@code project.*}, {@code *.status},
+   * {@code project.>}; not {@code project*}, {@code a.>.b} or {@code a.**}.
+   */
+  public static boolean isPattern(String s) {
+    if (s == null || s.isEmpty() || s.length() > MAX_ROOM) {
+      return false;
+    }
+    boolean wildcard = false;
+    int start = 0;
+    while (true) {
+      int dot = s.indexOf('.', start);
+      int end = dot < 0 ? s.length() : dot;
+      if (end == start) {
+        return false;
+      }
+      String token = s.substring(start, end);
+      if (token.equals("*")) {
+        wildcard = true;
+      } else if (token.equals(">")) {
+        if (dot >= 0) {
+          return false;
+        }
+        wildcard = true;
+      } else if (!isNameSet(token, MAX_ROOM)) {
+        return false;
+      }
+      if (dot < 0) {
+        return wildcard;
+      }
+      start = dot + 1;
+    }
+  }
+
+  /** What {@code join} and {@code leave} take: a room or a pattern. */
+  public static boolean isRoomOrPattern(String s) {
+    return isRoom(s) || isPattern(s);
   }
 
   /** 1 to 64 name characters. */

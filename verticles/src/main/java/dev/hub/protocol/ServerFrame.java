@@ -18,8 +18,17 @@ public sealed interface ServerFrame {
   /** The protocol version this server speaks. */
   int PROTOCOL_VERSION = 1;
 
-  /** First frame on every connection. */
-  record Welcome(String session, String user, String node, long heartbeat, int protocol) implements ServerFrame {
+  /**
+   * First frame on every connection.
+   *
+   * @param exp when the session's token expires, in seconds since the epoch; absent for a token without one
+   */
+  record Welcome(String session, String user, String node, long heartbeat, int protocol, Long exp)
+      implements ServerFrame {
+    public Welcome(String session, String user, String node, long heartbeat, int protocol) {
+      this(session, user, node, heartbeat, protocol, null);
+    }
+
     @Override
     public String type() {
       return "welcome";
@@ -29,16 +38,38 @@ public sealed interface ServerFrame {
   /**
    * Success reply; {@code room}, {@code members}, {@code id} as the request needs; {@code seq}, {@code epoch}
    * and {@code recovered} for the join of a history room.
+   *
+   * @param presence the room's members, for a {@code join} that asked for them
    */
-  @JsonPropertyOrder({"type", "ref", "room", "members", "id", "seq", "epoch", "recovered"})
-  record Ack(JsonNode ref, String room, Integer members, String id, Long seq, String epoch, Boolean recovered)
-      implements ServerFrame {
+  @JsonPropertyOrder({"type", "ref", "room", "members", "id", "seq", "epoch", "recovered", "presence"})
+  record Ack(JsonNode ref, String room, Integer members, String id, Long seq, String epoch, Boolean recovered,
+      List<Member> presence) implements ServerFrame {
 
-    /** An ack of a request other than a history room's join. */
+    /** An ack of a request other than a join. */
     public Ack(JsonNode ref, String room, Integer members, String id) {
-      this(ref, room, members, id, null, null, null);
+      this(ref, room, members, id, null, null, null, null);
     }
 
+    @Override
+    public String type() {
+      return "ack";
+    }
+  }
+
+  /** The ack of a pattern's {@code join} (PROTOCOL.md section 9): no member count, it counts in no room. */
+  record PatternAck(JsonNode ref, String room, boolean pattern) implements ServerFrame {
+    public PatternAck(JsonNode ref, String room) {
+      this(ref, room, true);
+    }
+
+    @Override
+    public String type() {
+      return "ack";
+    }
+  }
+
+  /** The ack of a {@code refresh}: the new token's {@code exp} in seconds, absent for a token without one. */
+  record RefreshAck(JsonNode ref, Long exp) implements ServerFrame {
     @Override
     public String type() {
       return "ack";
@@ -87,11 +118,44 @@ public sealed interface ServerFrame {
     }
   }
 
-  /** Members came or went. */
-  record PresenceDiff(String room, List<Member> joins, List<Member> leaves) implements ServerFrame {
+  /**
+   * Members came, went or changed their state.
+   *
+   * @param updates members whose {@code state} changed; written only when not empty
+   */
+  record PresenceDiff(String room, List<Member> joins, List<Member> leaves,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Member> updates) implements ServerFrame {
+    public PresenceDiff(String room, List<Member> joins, List<Member> leaves) {
+      this(room, joins, leaves, List.of());
+    }
+
     @Override
     public String type() {
       return "presence_diff";
+    }
+  }
+
+  /** The server joined this session to a room (HTTP API); the room's events follow. */
+  record Joined(String room, int members) implements ServerFrame {
+    @Override
+    public String type() {
+      return "joined";
+    }
+  }
+
+  /**
+   * The server removed this session from a room or pattern; no more of its events follow.
+   *
+   * @param reason {@code server} (HTTP API) or {@code permissions} (a {@code refresh} whose token no longer
+   *     allows it)
+   */
+  record Left(String room, String reason) implements ServerFrame {
+    public static final String SERVER = "server";
+    public static final String PERMISSIONS = "permissions";
+
+    @Override
+    public String type() {
+      return "left";
     }
   }
 
@@ -103,7 +167,7 @@ public sealed interface ServerFrame {
     }
   }
 
-  /** The node is draining; close 1001 follows. */
+  /** The node is draining (close 1001 follows), or the server disconnects the session (close 4003 follows). */
   record Bye(String reason, boolean reconnect) implements ServerFrame {
     @Override
     public String type() {

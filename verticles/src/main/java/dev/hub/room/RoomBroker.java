@@ -19,6 +19,18 @@ public interface RoomBroker {
   /** Stops delivering the room's broadcasts to {@code receiver}. */
   void unsubscribe(String room, RoomReceiver receiver);
 
+  /**
+   * Starts delivering to {@code receiver} the events of every room the pattern matches (PROTOCOL.md section 9),
+   * from any node; presence frames are not sent to patterns. A receiver that is subscribed to a room and to
+   * patterns matching it gets each broadcast once.
+   *
+   * @return completes as {@link #subscribe} does
+   */
+  Future<Void> subscribePattern(String pattern, RoomReceiver receiver);
+
+  /** Stops delivering the pattern's events to {@code receiver}. */
+  void unsubscribePattern(String pattern, RoomReceiver receiver);
+
   /** Delivers to every subscribed receiver of the room, each once. */
   void publish(Broadcast broadcast);
 
@@ -31,6 +43,9 @@ public interface RoomBroker {
   /** Rooms with at least one subscribed receiver on this node. */
   int localRooms();
 
-  /** Whether some receiver of this node is subscribed to the room: a cheap look before any work for it. */
+  /**
+   * Whether some receiver of this node would get an event of the room, by the room or by a pattern: a cheap look
+   * before any work for it.
+   */
   boolean hasReceivers(String room);
 }

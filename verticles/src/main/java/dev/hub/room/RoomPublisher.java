@@ -9,6 +9,7 @@ import dev.hub.protocol.Json;
 import dev.hub.protocol.ProtocolException;
 import dev.hub.protocol.ServerFrame;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * The way a client's or the HTTP API's event enters a room, for every member on every node. Events that every
@@ -68,6 +69,29 @@ public final class RoomPublisher {
         return Future.succeededFuture(new Result(publication.clientId(), true));
       }
       return deliver(publication, publication.clientId());
+    });
+  }
+
+  /**
+   * One event with one id into each of several rooms ({@code POST /api/events}): each room's members get it
+   * with that room; a client id seen within the window (from any HTTP publish of the caller) is not delivered
+   * again.
+   *
+   * @param identity whose ids are deduplicated, as for {@link Publication.FromApi}
+   */
+  public Future<Result> publishToRooms(List<String> rooms, String event, JsonNode data, String clientId,
+      String identity) {
+    Future<Boolean> first = clientId == null ? Future.succeededFuture(true) : dedup.firstTime(identity, clientId);
+    return first.map(isFirst -> {
+      if (!isFirst) {
+        meter.duplicatePublish();
+        return new Result(clientId, true);
+      }
+      String id = clientId != null ? clientId : ids.next();
+      for (String room : rooms) {
+        deliver(new Publication.FromApi(room, event, data, id, identity), id);
+      }
+      return new Result(id, false);
     });
   }
 

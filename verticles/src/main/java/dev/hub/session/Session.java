@@ -1,12 +1,18 @@
 package dev.hub.session;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.auth.Identity;
 import dev.hub.auth.TokenBucket;
 import dev.hub.config.LimitsConfig;
 import dev.hub.presence.SessionInfo;
+import dev.hub.protocol.EncodedFrame;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -18,13 +24,17 @@ import java.util.function.Supplier;
 public final class Session {
   private final SessionInfo info;
   private final SessionOutbox outbox;
-  private final Identity identity;
+  private Identity identity;
   private final String address;
   private final TokenBucket publishes;
   private final TokenBucket joins;
   private final TokenBucket requests;
   private int refusalsInARow;
   private final Map<String, Long> joinedAt = new LinkedHashMap<>();
+  private final Set<String> patterns = new LinkedHashSet<>();
+  private final Map<String, JsonNode> states = new HashMap<>();
+  /** Non-event frames of rooms whose presence snapshot is being taken; {@code null} while there is none. */
+  private Map<String, List<EncodedFrame>> heldRoomFrames;
   private long lastHeardAt;
   private long lastPingedAt;
   private Future<?> tail = Future.succeededFuture();
@@ -57,8 +67,14 @@ public final class Session {
     return info;
   }
 
+  /** Who the session is and what it may do: its token's, since connect or its last {@code refresh}. */
   public Identity identity() {
     return identity;
+  }
+
+  /** A {@code refresh} replaced the token: same user, new permissions and expiry. */
+  public void refreshed(Identity newIdentity) {
+    this.identity = newIdentity;
   }
 
   public String address() {
@@ -102,13 +118,75 @@ public final class Session {
     return Collections.unmodifiableMap(joinedAt);
   }
 
+  /** The patterns this session is subscribed to (PROTOCOL.md section 9): routing only, no presence. */
+  public Set<String> patterns() {
+    return Collections.unmodifiableSet(patterns);
+  }
+
+  /** Rooms and patterns together, as {@code limits.maxRoomsPerSession} counts them. */
+  public int subscriptions() {
+    return joinedAt.size() + patterns.size();
+  }
+
+  /** True when the session was not subscribed to the pattern before. */
+  public boolean subscribed(String pattern) {
+    return patterns.add(pattern);
+  }
+
+  /** True when the session was subscribed to the pattern. */
+  public boolean unsubscribed(String pattern) {
+    return patterns.remove(pattern);
+  }
+
   public void joined(String room, long at) {
     joinedAt.putIfAbsent(room, at);
   }
 
   /** True when the session was in the room. */
   public boolean left(String room) {
+    states.remove(room);
     return joinedAt.remove(room) != null;
+  }
+
+  /** The state this session set in each room it set one in, kept for re-asserting its presence. */
+  public Map<String, JsonNode> states() {
+    return Collections.unmodifiableMap(states);
+  }
+
+  public void stateSet(String room, JsonNode state) {
+    if (joinedAt.containsKey(room)) {
+      states.put(room, state);
+    }
+  }
+
+  /**
+   * Holds the room's non-event frames ({@code presence_diff}) from now until {@link #releaseRoomFrames}: what
+   * changed while a presence snapshot is taken reaches the client after the snapshot, never before it.
+   */
+  public void holdRoomFrames(String room) {
+    if (heldRoomFrames == null) {
+      heldRoomFrames = new HashMap<>();
+    }
+    heldRoomFrames.putIfAbsent(room, new ArrayList<>());
+  }
+
+  /** Keeps a frame of a room whose frames are held; false when they are not held, so it goes out now. */
+  public boolean heldRoomFrame(String room, EncodedFrame frame) {
+    List<EncodedFrame> held = heldRoomFrames == null ? null : heldRoomFrames.get(room);
+    if (held == null) {
+      return false;
+    }
+    held.add(frame);
+    return true;
+  }
+
+  /** Stops holding the room's frames; what was held, in arrival order. */
+  public List<EncodedFrame> releaseRoomFrames(String room) {
+    List<EncodedFrame> held = heldRoomFrames == null ? null : heldRoomFrames.remove(room);
+    if (heldRoomFrames != null && heldRoomFrames.isEmpty()) {
+      heldRoomFrames = null;
+    }
+    return held == null ? List.of() : held;
   }
 
   public boolean isOpen() {

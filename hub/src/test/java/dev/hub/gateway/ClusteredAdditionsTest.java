@@ -1,0 +1,44 @@
+package dev.hub.gateway;
+
+import dev.hub.test.NatsServer;
+import dev.hub.test.TestCluster;
+import dev.hub.test.TestHub;
+import io.nats.client.Connection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The protocol additions against a two-node cluster: the two clients of each test on different nodes. */
+class ClusteredAdditionsTest extends ProtocolAdditionsSuite {
+  private static NatsServer nats;
+  private static TestCluster cluster;
+  private static Connection service;
+
+  @BeforeAll
+  static void start() {
+    nats = NatsServer.start();
+    cluster = TestCluster.start(2, settings(nats));
+    service = nats.connect();
+    awaitBridges(cluster.nodes());
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+    nats.close();
+  }
+
+  @Override
+  TestHub first() {
+    return cluster.node(0);
+  }
+
+  @Override
+  TestHub second() {
+    return cluster.node(1);
+  }
+
+  @Override
+  Connection service() {
+    return service;
+  }
+}

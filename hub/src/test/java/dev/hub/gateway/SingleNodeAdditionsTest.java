@@ -1,0 +1,44 @@
+package dev.hub.gateway;
+
+import dev.hub.test.NatsServer;
+import dev.hub.test.TestHub;
+import io.nats.client.Connection;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The protocol additions against one node: both clients of each test on it. */
+class SingleNodeAdditionsTest extends ProtocolAdditionsSuite {
+  private static NatsServer nats;
+  private static TestHub hub;
+  private static Connection service;
+
+  @BeforeAll
+  static void start() {
+    nats = NatsServer.start();
+    hub = TestHub.start(settings(nats));
+    service = nats.connect();
+    awaitBridges(List.of(hub));
+  }
+
+  @AfterAll
+  static void stop() {
+    hub.close();
+    nats.close();
+  }
+
+  @Override
+  TestHub first() {
+    return hub;
+  }
+
+  @Override
+  TestHub second() {
+    return hub;
+  }
+
+  @Override
+  Connection service() {
+    return service;
+  }
+}

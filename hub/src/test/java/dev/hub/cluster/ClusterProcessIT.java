@@ -7,14 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
 import dev.hub.test.HubProcess;
+import dev.hub.test.ProcessCluster;
 import dev.hub.test.WsClient;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,28 +27,11 @@ class ClusterProcessIT {
 
   @Test
   void aKilledNodesUsersLeavePresenceWithinTheBoundAndItsClientsComeBackElsewhere() throws Exception {
-    String clusterName = "it-" + UUID.randomUUID();
-    List<Integer> memberPorts = List.of(HubProcess.freePort(), HubProcess.freePort(), HubProcess.freePort());
-    String members = memberPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-    List<HubProcess> nodes = new ArrayList<>();
     List<WsClient> clients = new ArrayList<>();
-    try {
-      for (int i = 0; i < 3; i++) {
-        nodes.add(HubProcess.start(HubProcess.freePort(), Map.of(
-            "HUB_CLUSTER_NAME", clusterName,
-            "HUB_CLUSTER_PORT", Integer.toString(memberPorts.get(i)),
-            "HUB_CLUSTER_MEMBERS", members,
-            "HUB_CLUSTER_FAILURE_DETECTION_MS", Long.toString(FAILURE_DETECTION_MS),
-            "HUB_PRESENCE_SWEEP_MS", Long.toString(SWEEP_MS)), "--cluster", "--node", "proc-" + (i + 1)));
-      }
-      for (HubProcess node : nodes) {
-        node.awaitHealthy(120_000);
-      }
-      for (HubProcess node : nodes) {
-        Eventually.until("three nodes seen from :" + node.port(), 60_000,
-            () -> Frames.parse(node.get("/api/nodes").body()).get("nodes").size(), n -> n == 3);
-      }
-
+    try (ProcessCluster cluster = ProcessCluster.start(3, "proc", Map.of(
+        "HUB_CLUSTER_FAILURE_DETECTION_MS", Long.toString(FAILURE_DETECTION_MS),
+        "HUB_PRESENCE_SWEEP_MS", Long.toString(SWEEP_MS)))) {
+      List<HubProcess> nodes = cluster.nodes();
       for (int i = 0; i < 3; i++) {
         for (int j = 0; j < 2; j++) {
           WsClient client = nodes.get(i).connect("user=u" + i + j);
@@ -107,7 +89,6 @@ class ClusterProcessIT {
       assertEquals("welcome-back", back.events("doomed", 1).get(0).get("event").asText());
     } finally {
       clients.forEach(WsClient::close);
-      nodes.forEach(HubProcess::close);
     }
   }
 }

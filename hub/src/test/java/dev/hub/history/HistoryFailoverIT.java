@@ -10,14 +10,13 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
 import dev.hub.test.HubProcess;
+import dev.hub.test.ProcessCluster;
 import dev.hub.test.WsClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,28 +30,14 @@ class HistoryFailoverIT {
 
   @Test
   void clientsOfTheNodeHoldingTheHistoryRecoverEverythingOnTheSurvivors() throws Exception {
-    String clusterName = "it-" + UUID.randomUUID();
-    List<Integer> memberPorts = List.of(HubProcess.freePort(), HubProcess.freePort(), HubProcess.freePort());
-    String members = memberPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-    List<HubProcess> nodes = new ArrayList<>();
     HazelcastInstance probe = null;
     List<WsClient> clients = new ArrayList<>();
-    try {
-      for (int i = 0; i < 3; i++) {
-        nodes.add(HubProcess.start(HubProcess.freePort(), Map.of(
-            "HUB_CLUSTER_NAME", clusterName,
-            "HUB_CLUSTER_PORT", Integer.toString(memberPorts.get(i)),
-            "HUB_CLUSTER_MEMBERS", members,
-            "HUB_CLUSTER_FAILURE_DETECTION_MS", "3000",
-            "HUB_HISTORY_ROOMS", "kept:*"), "--cluster", "--node", "hist-" + (i + 1)));
-      }
-      for (HubProcess node : nodes) {
-        node.awaitHealthy(120_000);
-        Eventually.until("three nodes seen", 60_000,
-            () -> Frames.parse(node.get("/api/nodes").body()).get("nodes").size(), n -> n == 3);
-      }
+    try (ProcessCluster cluster = ProcessCluster.start(3, "hist", Map.of(
+        "HUB_CLUSTER_FAILURE_DETECTION_MS", "3000",
+        "HUB_HISTORY_ROOMS", "kept:*"))) {
+      List<HubProcess> nodes = cluster.nodes();
       // A Hazelcast lite member holds no data; it only asks the cluster which node owns the room's ring.
-      probe = liteMember(clusterName, members);
+      probe = liteMember(cluster.name(), cluster.members());
       String owner = probe.getPartitionService().getPartition("hub.history." + ROOM).getOwner()
           .getAttribute("hub.node");
       int doomed = Integer.parseInt(owner.substring("hist-".length())) - 1;
@@ -129,7 +114,6 @@ class HistoryFailoverIT {
       if (probe != null) {
         probe.getLifecycleService().terminate();
       }
-      nodes.forEach(HubProcess::close);
     }
   }
 

@@ -307,11 +307,7 @@ public final class ClusterRoomBroker implements RoomBroker {
   }
 
   private boolean isPeer(String peer) {
-    if (ClusterNodes.peers(hazelcast).contains(peer)) {
-      return true;
-    }
-    Long asked = askedBy.get(peer);
-    return asked != null && System.currentTimeMillis() - asked <= peerGraceMs;
+    return currentPeers().contains(peer);
   }
 
   private static <T> T decode(String json, Class<T> type) {

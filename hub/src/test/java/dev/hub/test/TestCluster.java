@@ -40,7 +40,7 @@ public final class TestCluster implements AutoCloseable {
         .mapToObj(cluster::startNode).toList();
     try {
       for (Future<dev.hub.app.Hub> node : starting) {
-        cluster.nodes.add(TestHub.of(node.await(90, TimeUnit.SECONDS)));
+        cluster.nodes.add(TestHub.of(node.await(180, TimeUnit.SECONDS)));
       }
     } catch (Exception e) {
       cluster.close();
@@ -71,7 +71,7 @@ public final class TestCluster implements AutoCloseable {
   public static void awaitAll(List<Future<TestHub>> nodes) {
     try {
       for (Future<TestHub> node : nodes) {
-        node.await(90, TimeUnit.SECONDS);
+        node.await(180, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
       throw new IllegalStateException("cluster did not start", e);
@@ -92,7 +92,7 @@ public final class TestCluster implements AutoCloseable {
   /** Starts one more node, which joins the running cluster. */
   public TestHub addNode() {
     try {
-      TestHub node = TestHub.of(startNode(nodes.size()).await(90, TimeUnit.SECONDS));
+      TestHub node = TestHub.of(startNode(nodes.size()).await(180, TimeUnit.SECONDS));
       nodes.add(node);
       return node;
     } catch (Exception e) {

@@ -24,7 +24,7 @@ import java.util.function.Predicate;
  * matches and leaves the others, waiting at most a bounded time.
  */
 public final class WsClient implements AutoCloseable {
-  public static final long WAIT_MS = 10_000;
+  public static final long WAIT_MS = 30_000;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Vertx VERTX = Vertx.vertx();
   // Vert.x queues connects past 50 open WebSockets per server; tests hold more than that.

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -112,6 +113,26 @@ public final class RawWebSocket implements AutoCloseable {
    * @param fin false for a fragment that a {@link #OP_CONTINUATION} frame continues
    */
   public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    encode(opcode, fin, payload).writeTo(out);
+    out.flush();
+  }
+
+  /**
+   * Sends complete text messages in one write, so that the server reads them together (one loopback segment):
+   * what a client does that sends faster than the server reads.
+   */
+  public void sendTextsAtOnce(List<byte[]> payloads) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (byte[] payload : payloads) {
+      encode(OP_TEXT, true, payload).writeTo(all);
+    }
+    OutputStream out = socket.getOutputStream();
+    all.writeTo(out);
+    out.flush();
+  }
+
+  private static ByteArrayOutputStream encode(int opcode, boolean fin, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
     frame.write((fin ? 0x80 : 0) | (opcode & 0x0f));
     if (payload.length < 126) {
@@ -132,9 +153,7 @@ public final class RawWebSocket implements AutoCloseable {
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i & 3]);
     }
-    OutputStream out = socket.getOutputStream();
-    frame.writeTo(out);
-    out.flush();
+    return frame;
   }
 
   /**

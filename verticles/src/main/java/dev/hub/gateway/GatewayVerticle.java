@@ -1,6 +1,7 @@
 package dev.hub.gateway;
 
 import dev.hub.session.BatchScheduler;
+import dev.hub.session.TurnFlusher;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -30,7 +31,8 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalRooms rooms = new LocalRooms(context, ports.broker(), ports.batchPolicy());
-    sessions = new ShardSessions(vertx, ports, rooms, new BatchScheduler(vertx, ports.config().batch().maxDelayMs()));
+    sessions = new ShardSessions(vertx, ports, rooms, new BatchScheduler(vertx, ports.config().batch().maxDelayMs()),
+        new TurnFlusher(context));
     ClientRequests requests = new ClientRequests(ports, rooms, sessions);
     heartbeat = new Heartbeat(vertx, ports.config().heartbeat(), sessions);
     heartbeat.start();

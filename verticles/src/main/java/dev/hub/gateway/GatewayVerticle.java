@@ -5,6 +5,7 @@ import dev.hub.session.TurnFlusher;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -38,14 +39,25 @@ public final class GatewayVerticle extends VerticleBase {
     heartbeat.start();
 
     Router router = Router.router(vertx);
-    // The API's routes first: its error counting and CORS must see the upgrades too.
     ports.api().mount(router);
-    router.get("/ws").handler(new WebSocketEndpoint(ports, sessions, requests)::upgrade);
+    WebSocketEndpoint webSockets = new WebSocketEndpoint(ports, sessions, requests);
 
+    // No h2c and no WebSocket compression: neither handler then sits in every connection's pipeline. Compression
+    // would deflate each event again for every recipient and keep a deflater per connection, what encoding
+    // once per node avoids; nats-server and Socket.IO leave it off by default for the same reasons.
     HttpServerOptions options = new HttpServerOptions()
         .setMaxWebSocketFrameSize(decoderFrameLimit(ports.config().limits().maxFrameBytes()))
+        .setHttp2ClearTextEnabled(false)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setIdleTimeout(0);
-    server = vertx.createHttpServer(options).requestHandler(router);
+    server = vertx.createHttpServer(options).requestHandler(request -> {
+      if (request.method() == HttpMethod.GET && "/ws".equals(request.path())) {
+        webSockets.upgrade(request);
+      } else {
+        router.handle(request);
+      }
+    });
     return server.listen(port, ports.config().http().host()).onSuccess(s -> ports.sessions().add(this));
   }
 

@@ -8,9 +8,11 @@ import dev.hub.auth.OriginPolicy;
 import dev.hub.auth.TokenVerifier;
 import dev.hub.http.ClientAddress;
 import dev.hub.http.HttpReplies;
+import dev.hub.metrics.HubMetrics;
 import dev.hub.node.NodeState;
 import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
+import dev.hub.protocol.Json;
 import dev.hub.protocol.Names;
 import dev.hub.protocol.ProtocolException;
 import dev.hub.session.Session;
@@ -18,13 +20,19 @@ import dev.hub.session.VertxInternals;
 import dev.hub.session.WebSocketTransport;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code GET /ws}: checks the upgrade, then wires a new session's socket to its handlers. */
+/**
+ * {@code GET /ws}: checks the upgrade, then wires a new session's socket to its handlers. It takes the request
+ * before Vert.x Web's router ({@link GatewayVerticle}): an upgrade needs none of the router's per-request work
+ * (its routing context, forwarded-header parsing, CORS, which browsers do not apply to WebSockets), and counts
+ * its own refusals in {@code hub_errors_total}.
+ */
 final class WebSocketEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketEndpoint.class);
 
@@ -38,6 +46,7 @@ final class WebSocketEndpoint {
   private final int maxMessageBytes;
   private final int maxQueuedBytes;
   private final ClientAddress clientAddress;
+  private final HubMetrics metrics;
 
   WebSocketEndpoint(GatewayPorts ports, ShardSessions sessions, ClientRequests requests) {
     this.state = ports.state();
@@ -50,51 +59,64 @@ final class WebSocketEndpoint {
     this.maxMessageBytes = ports.config().limits().maxFrameBytes();
     this.maxQueuedBytes = ports.config().limits().maxQueuedBytes();
     this.clientAddress = new ClientAddress(ports.config().http().trustedProxies());
+    this.metrics = ports.metrics();
   }
 
   /**
    * Checks, in order: draining (503), origin (403), connections from the address (429), identity (401 for a
    * bad token, 400 for a bad {@code ?user=}); only then upgrades, so nothing is registered for a refusal.
    */
-  void upgrade(RoutingContext ctx) {
+  void upgrade(HttpServerRequest request) {
     if (state.draining()) {
-      HttpReplies.error(ctx, ErrorCode.UNAVAILABLE, "this node is shutting down; connect to another");
+      refuse(request, ErrorCode.UNAVAILABLE.httpStatus(), ErrorCode.UNAVAILABLE,
+          "this node is shutting down; connect to another");
       return;
     }
-    if (!origins.allows(ctx.request().getHeader("Origin"))) {
-      HttpReplies.error(ctx, ErrorCode.FORBIDDEN, "origin not allowed");
+    if (!origins.allows(request.getHeader("Origin"))) {
+      refuse(request, ErrorCode.FORBIDDEN.httpStatus(), ErrorCode.FORBIDDEN, "origin not allowed");
       return;
     }
-    String address = clientAddress.of(ctx.request());
+    String address = clientAddress.of(request);
     if (!connections.tryAcquire(address)) {
-      HttpReplies.error(ctx, ErrorCode.RATE_LIMITED, "too many connections from this address");
+      refuse(request, ErrorCode.RATE_LIMITED.httpStatus(), ErrorCode.RATE_LIMITED,
+          "too many connections from this address");
       return;
     }
-    identify(ctx)
-        .compose(identity -> ctx.request().toWebSocket().map(socket -> {
-          internals.upgraded(ctx.request().connection(), socket);
+    identify(request)
+        .compose(identity -> request.toWebSocket().map(socket -> {
+          internals.upgraded(request.connection(), socket);
           accept(socket, identity, address);
           return socket;
         }))
         .onFailure(e -> {
           connections.release(address);
           if (e instanceof InvalidTokenException) {
-            HttpReplies.error(ctx, 401, ErrorCode.FORBIDDEN, e.getMessage());
+            refuse(request, 401, ErrorCode.FORBIDDEN, e.getMessage());
           } else if (e instanceof ProtocolException bad) {
-            HttpReplies.error(ctx, 400, bad.code(), bad.getMessage());
+            refuse(request, 400, bad.code(), bad.getMessage());
           } else {
             LOG.debug("upgrade from {} failed", address, e);
-            HttpReplies.error(ctx, 400, ErrorCode.BAD_FRAME, "expected a WebSocket upgrade");
+            refuse(request, 400, ErrorCode.BAD_FRAME, "expected a WebSocket upgrade");
           }
         });
   }
 
-  /** The token's identity with auth on; with auth off, the {@code ?user=} name or an anonymous one. */
-  private Future<Identity> identify(RoutingContext ctx) {
-    if (verifier.isPresent()) {
-      return verifier.get().verify(BearerTokens.of(ctx.request()));
+  /** An HTTP error answer as the API gives them (PROTOCOL.md section 7), counted by its code. */
+  private void refuse(HttpServerRequest request, int status, ErrorCode code, String message) {
+    if (request.response().ended()) {
+      return;
     }
-    String user = ctx.request().getParam("user");
+    metrics.error(code);
+    request.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(Buffer.buffer(Json.encodeToUtf8(new HttpReplies.ErrorBody(code.wire(), message))));
+  }
+
+  /** The token's identity with auth on; with auth off, the {@code ?user=} name or an anonymous one. */
+  private Future<Identity> identify(HttpServerRequest request) {
+    if (verifier.isPresent()) {
+      return verifier.get().verify(BearerTokens.of(request));
+    }
+    String user = request.getParam("user");
     if (user != null && !Names.isUser(user)) {
       return Future.failedFuture(new ProtocolException(ErrorCode.BAD_FRAME,
           "user must be 1 to 128 characters of A-Z a-z 0-9 _ - : ."));

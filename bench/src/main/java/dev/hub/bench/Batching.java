@@ -52,7 +52,7 @@ final class Batching implements Callable<Integer> {
   public Integer call() throws Exception {
     Processes.pinThisProcess(options.clientCpu);
     RoomLoad load = new RoomLoad(1, subscribers, 1, EVENT);
-    List<ThroughputPhase> phases = load.measureEach(servers, this::start, options, rates, window);
+    List<ThroughputPhase> phases = load.measureEach(servers, this::start, options, rates, window).phases();
     ThroughputTable.print(String.format("scenario batching {subscribers=%d, event %s, hub-batch: batch.events=%s "
         + "maxEvents=%d maxDelayMs=%d, window=%d, payload=%d B, %d s per phase, server on CPU %d, generator on "
         + "CPU %d}", subscribers, EVENT, EVENT, batchMaxEvents, batchMaxDelayMs, window, options.payload,

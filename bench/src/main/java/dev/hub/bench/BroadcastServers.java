@@ -1,18 +1,31 @@
 package dev.hub.bench;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The servers the broadcast scenarios compare, each a {@link PinnedServer}: {@code bare} (every frame written
- * and flushed once per room member), {@code bare-coalesce} (the same with flushes consolidated per socket) and
- * the hub with every limit that would refuse the load out of the way.
+ * The servers the broadcast scenarios compare, each a {@link PinnedServer}, and the dialect the generator speaks
+ * to each: {@code bare} (every frame written and flushed once per room member), {@code bare-coalesce} (the same
+ * with flushes consolidated per socket), the hub with every limit that would refuse the load out of the way
+ * ({@code hub}, and {@code hub-hs256} with auth on and a token per connection), and the peers a team would
+ * pick instead: {@code nats} (nats-server's WebSocket listener) and {@code socketio} (a Socket.IO 4 server on
+ * Node, {@code bench/peers/socketio}).
  */
 final class BroadcastServers {
   static final String BARE = "bare";
   static final String BARE_COALESCE = "bare-coalesce";
   static final String HUB = "hub";
+  static final String HUB_HS256 = "hub-hs256";
+  static final String NATS = "nats";
+  static final String SOCKET_IO = "socketio";
 
   /**
    * The hub's environment for these scenarios: no publish rate limit, a queue bound that a burst does not reach
@@ -28,28 +41,109 @@ final class BroadcastServers {
   private BroadcastServers() {
   }
 
-  /** Starts {@code bare}, {@code bare-coalesce} or {@code hub}. */
+  /** Starts {@code bare}, {@code bare-coalesce}, {@code hub}, {@code hub-hs256}, {@code nats} or {@code socketio}. */
   static PinnedServer start(String name, ThroughputOptions options) {
     return switch (name) {
       case BARE -> bare(name, options, List.of());
       case BARE_COALESCE -> bare(name, options, List.of("--coalesce"));
       case HUB -> hub(name, options, Map.of());
-      default -> throw new IllegalArgumentException("unknown server " + name + "; known: bare, bare-coalesce, hub");
+      case HUB_HS256 -> hub(name, options, Map.of("HUB_AUTH_SECRET", BenchTokens.SECRET));
+      case NATS -> nats(name, options);
+      case SOCKET_IO -> socketIo(name, options);
+      default -> otherBuild(name, options);
+    };
+  }
+
+  /** {@code hub-LABEL} for a build named in {@code --hub-jars}. */
+  private static PinnedServer otherBuild(String name, ThroughputOptions options) {
+    String jar = name.startsWith(HUB + "-") ? options.hubJars.get(name.substring(HUB.length() + 1)) : null;
+    if (jar == null) {
+      throw new IllegalArgumentException("unknown server " + name
+          + "; known: bare, bare-coalesce, hub, hub-hs256, nats, socketio, and hub-LABEL for --hub-jars LABEL=PATH");
+    }
+    return hub(name, jar, options, Map.of());
+  }
+
+  /** How the generator talks to the server named {@code name}: the hub's protocol for any {@code hub...}. */
+  static Dialect dialect(String name) {
+    if (name.equals(HUB_HS256)) {
+      BenchTokens tokens = new BenchTokens();
+      return Dialect.hub(() -> "token=" + tokens.next());
+    }
+    if (name.startsWith(HUB)) {
+      return Dialect.HUB;
+    }
+    return switch (name) {
+      case NATS -> Dialect.NATS;
+      case SOCKET_IO -> Dialect.SOCKET_IO;
+      default -> Dialect.BARE;
     };
   }
 
   /** Starts a hub named {@code name}, with {@code env} on top of {@link #HUB_ENV}. */
   static PinnedServer hub(String name, ThroughputOptions options, Map<String, String> env) {
+    return hub(name, options.hubJar, options, env);
+  }
+
+  private static PinnedServer hub(String name, String jar, ThroughputOptions options, Map<String, String> env) {
     Map<String, String> all = new LinkedHashMap<>(HUB_ENV);
     all.putAll(env);
-    return PinnedServer.start(name, options.serverCpu,
-        List.of(Processes.java(), "-Xmx1g", "-jar", options.hubJar, "--port", "PORT"), all);
+    List<String> command = new ArrayList<>(List.of(Processes.java(), "-Xmx1g"));
+    command.addAll(options.hubFlags);
+    command.addAll(List.of("-jar", jar, "--port", "PORT"));
+    return PinnedServer.start(name, options.serverCpu, command, all);
   }
 
   private static PinnedServer bare(String name, ThroughputOptions options, List<String> flags) {
-    List<String> command = new java.util.ArrayList<>(List.of(Processes.java(), "-Xmx1g", "-cp", options.benchJar,
+    List<String> command = new ArrayList<>(List.of(Processes.java(), "-Xmx1g", "-cp", options.benchJar,
         "dev.hub.bench.BareBroadcastServer", "PORT"));
     command.addAll(flags);
     return PinnedServer.start(name, options.serverCpu, command, Map.of());
+  }
+
+  /**
+   * nats-server with its WebSocket listener on loopback, no TLS, configured by file as it must be; its own
+   * client port is a free one the generator does not use. Defaults otherwise (64 MiB pending per client).
+   */
+  private static PinnedServer nats(String name, ThroughputOptions options) {
+    int port = Processes.freePort();
+    try {
+      File config = File.createTempFile("bench-nats-", ".conf");
+      config.deleteOnExit();
+      Files.writeString(config.toPath(), "listen: \"127.0.0.1:" + Processes.freePort() + "\"\n"
+          + "websocket {\n  host: \"127.0.0.1\"\n  port: " + port + "\n  no_tls: true\n}\n");
+      String binary = options.natsServer != null ? options.natsServer : NatsServerProcess.find();
+      return PinnedServer.start(name, options.serverCpu, List.of(binary, "-c", config.getPath()), Map.of(), port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The Socket.IO peer; {@code npm ci} first installs it where it has not been installed yet. */
+  private static PinnedServer socketIo(String name, ThroughputOptions options) {
+    Path folder = Path.of(options.socketIoDir);
+    if (!Files.isDirectory(folder.resolve("node_modules").resolve("socket.io"))) {
+      npmCi(folder);
+    }
+    return PinnedServer.start(name, options.serverCpu,
+        List.of(options.node, folder.resolve("server.js").toString(), "PORT"), Map.of());
+  }
+
+  /** Installs exactly what {@code package-lock.json} names, from the npm registry. */
+  private static void npmCi(Path folder) {
+    try {
+      System.out.println("installing the Socket.IO peer: npm ci in " + folder);
+      Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(folder.toFile())
+          .inheritIO().start();
+      if (!npm.waitFor(300, TimeUnit.SECONDS) || npm.exitValue() != 0) {
+        npm.destroyForcibly();
+        throw new IllegalStateException("npm ci in " + folder + " failed; Node 20 and npm are needed for socketio");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("npm not found; Node 20 and npm are needed for the socketio server", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -31,14 +31,32 @@ final class CrossNodeLatency implements Callable<Integer> {
   @Option(names = "--out", description = "JSON result file (default: ${DEFAULT-VALUE})")
   private Path out = Path.of("bench-results/cross-node.json");
 
+  @Option(names = "--jar", description = "LABEL=PATH of a hub jar; repeat to measure builds in turn in one run "
+      + "(default: --hub-jar, unlabelled)")
+  private Map<String, String> jars = new java.util.LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
+    LatencyReport report = new LatencyReport("cross-node", Map.of("nodes", 2, "subscribersPerNode",
+        options.subscribers, "eventsPerSecond", options.rate, "payloadBytes", options.payload,
+        "measuredSeconds", options.seconds));
+    Map<String, String> builds = jars.isEmpty() ? Map.of("", options.hubJar) : jars;
+    for (Map.Entry<String, String> build : builds.entrySet()) {
+      measure(build.getKey().isEmpty() ? "" : build.getKey() + " ", build.getValue(), report);
+    }
+    report.print();
+    report.write(out);
+    return 0;
+  }
+
+  /** One cluster of {@code jar}: its two paths' rows, named with {@code label} first. */
+  private void measure(String label, String jar, LatencyReport report) throws Exception {
     Vertx vertx = Vertx.vertx();
     WebSocketClient client = LatencyClient.webSocketClient(vertx);
     Recorder sameNode = new Recorder(3);
     Recorder crossNode = new Recorder(3);
     List<LatencyClient> subscribed = new ArrayList<>();
-    try (HubNodes nodes = HubNodes.startCluster(options.hubJar, 2)) {
+    try (HubNodes nodes = HubNodes.startCluster(jar, 2)) {
       List<Future<LatencyClient>> joins = new ArrayList<>();
       for (int i = 0; i < options.subscribers; i++) {
         joins.add(LatencyClient.join(client, nodes.port(0), "bench", sameNode));
@@ -73,17 +91,11 @@ final class CrossNodeLatency implements Callable<Integer> {
       double elapsed = (System.nanoTime() - started) / 1e9;
       vertx.cancelTimer(timer);
 
-      LatencyReport report = new LatencyReport("cross-node", Map.of("nodes", 2, "subscribersPerNode",
-          options.subscribers, "eventsPerSecond", options.rate, "payloadBytes", options.payload,
-          "measuredSeconds", options.seconds));
-      report.add(LatencyReport.Row.of("same-node", same, elapsed));
-      report.add(LatencyReport.Row.of("cross-node", cross, elapsed));
-      report.print();
-      report.write(out);
+      report.add(LatencyReport.Row.of(label + "same-node", same, elapsed));
+      report.add(LatencyReport.Row.of(label + "cross-node", cross, elapsed));
     } finally {
       subscribed.forEach(LatencyClient::close);
       vertx.close();
     }
-    return 0;
   }
 }

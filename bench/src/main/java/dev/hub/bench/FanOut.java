@@ -44,17 +44,21 @@ final class FanOut implements Callable<Integer> {
   public Integer call() throws Exception {
     Processes.pinThisProcess(options.clientCpu);
     RoomLoad load = new RoomLoad(1, subscribers, 1, "tick");
-    List<ThroughputPhase> phases = load.measureEach(servers, name -> BroadcastServers.start(name, options), options, rates, window);
+    RoomLoad.Measured measured = load.measureEach(servers, name -> BroadcastServers.start(name, options), options,
+        rates, window);
+    List<ThroughputPhase> phases = measured.phases();
     ThroughputTable.print(String.format("scenario fan-out {subscribers=%d, payload=%d B, %d s per phase, "
         + "server on CPU %d, generator on CPU %d}", subscribers, options.payload, options.seconds,
         options.serverCpu, options.clientCpu), phases);
+    ThroughputTable.printConnects(measured.connects());
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("subscribers", subscribers);
     settings.put("rates", rates);
     settings.put("window", window);
     options.addTo(settings);
     settings.put("servers", servers);
-    new LatencyReport("fan-out", settings).writeRows(out, phases);
+    new LatencyReport("fan-out", settings).writeRows(out, List.of(Map.of("phases", phases,
+        "connects", measured.connects())));
     return 0;
   }
 }

@@ -17,10 +17,20 @@ import java.util.stream.Collectors;
 final class HubNodes implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final List<Integer> httpPorts = new ArrayList<>();
+  private final List<String> jvmFlags = new ArrayList<>();
 
   /** Starts {@code count} clustered nodes and waits until each sees all of them. */
   static HubNodes startCluster(String jar, int count) {
+    return startCluster(jar, count, List.of(), java.util.Map.of());
+  }
+
+  /**
+   * Starts {@code count} clustered nodes, each JVM with {@code jvmFlags} (e.g. system properties) and the
+   * cluster's {@code HUB_*} variables on top of {@code env}, and waits until each sees all of them.
+   */
+  static HubNodes startCluster(String jar, int count, List<String> jvmFlags, java.util.Map<String, String> env) {
     HubNodes nodes = new HubNodes();
+    nodes.jvmFlags.addAll(jvmFlags);
     String cluster = "bench-" + UUID.randomUUID();
     List<Integer> memberPorts = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -30,11 +40,13 @@ final class HubNodes implements AutoCloseable {
     String members = memberPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     return nodes.startedOrClosed(() -> {
       for (int i = 0; i < count; i++) {
-        nodes.launch(jar, nodes.httpPorts.get(i), "bench-" + (i + 1), java.util.Map.of(
+        java.util.Map<String, String> nodeEnv = new java.util.HashMap<>(env);
+        nodeEnv.putAll(java.util.Map.of(
             "HUB_CLUSTER_ENABLED", "true",
             "HUB_CLUSTER_NAME", cluster,
             "HUB_CLUSTER_PORT", memberPorts.get(i).toString(),
             "HUB_CLUSTER_MEMBERS", members));
+        nodes.launch(jar, nodes.httpPorts.get(i), "bench-" + (i + 1), nodeEnv);
       }
       for (int port : nodes.httpPorts) {
         awaitNodes(port, count, 120_000);
@@ -73,8 +85,10 @@ final class HubNodes implements AutoCloseable {
 
   /** Starts {@code java -jar JAR --port PORT --node NAME} with exactly the given {@code HUB_*} variables. */
   private void launch(String jar, int port, String name, java.util.Map<String, String> env) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx1g", "-jar", jar,
-        "--port", Integer.toString(port), "--node", name)
+    List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g"));
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", jar, "--port", Integer.toString(port), "--node", name));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(File.createTempFile("bench-node-", ".log"));
     builder.environment().keySet().removeIf(variable -> variable.startsWith("HUB_"));
@@ -90,6 +104,11 @@ final class HubNodes implements AutoCloseable {
   HubNodes awaitReady(int node) {
     await(port(node), "/ready", body -> true, 60_000);
     return this;
+  }
+
+  /** The node's process id, e.g. to attach to its JVM. */
+  long pid(int node) {
+    return processes.get(node).pid();
   }
 
   /** CPU time the node's process has used so far, in ms. */

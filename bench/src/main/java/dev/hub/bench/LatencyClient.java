@@ -1,10 +1,8 @@
 package dev.hub.bench;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 
@@ -14,19 +12,15 @@ import org.HdrHistogram.Recorder;
  * measures both ends. Counts the events and, apart, the frames that carried them (a {@code batch} frame
  * carries several).
  */
-final class LatencyClient {
-  private static final String ACK = "{\"type\":\"ack\"";
-
+final class LatencyClient implements Dialect.Listener {
   private final ClientWebSocket socket;
   private final Recorder latencies;
-  private final Promise<LatencyClient> joined = Promise.promise();
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong frames = new AtomicLong();
 
   private LatencyClient(ClientWebSocket socket, Recorder latencies) {
     this.socket = socket;
     this.latencies = latencies;
-    socket.textMessageHandler(this::onFrame);
   }
 
   /** A WebSocket client for many subscribers, with room for large batches. */
@@ -43,34 +37,25 @@ final class LatencyClient {
   /** As {@link #join(WebSocketClient, int, String, Recorder)}, with a query such as {@code token=...}. */
   static Future<LatencyClient> join(WebSocketClient client, int port, String query, String room,
       Recorder latencies) {
-    LatencyClient subscriber = new LatencyClient(client.webSocket(), latencies);
-    return subscriber.socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-            .setURI("/ws" + (query.isEmpty() ? "" : "?" + query)))
-        .compose(v -> subscriber.socket.writeTextMessage(Dialect.joinFrame(room)))
-        .compose(v -> subscriber.joined.future());
+    return subscribe(client, port, Dialect.hub(() -> query), room, latencies);
   }
 
   /** A subscriber of {@code room} on a server spoken to in {@code dialect}; completes once it is in the room. */
   static Future<LatencyClient> subscribe(WebSocketClient client, int port, Dialect dialect, String room,
       Recorder latencies) {
     LatencyClient subscriber = new LatencyClient(client.webSocket(), latencies);
-    if (!dialect.joins()) {
-      subscriber.joined.tryComplete(subscriber);
-    }
-    return dialect.enter(subscriber.socket, port, room).compose(v -> subscriber.joined.future());
+    return dialect.enter(subscriber.socket, port, room, subscriber).map(subscriber);
   }
 
-  private void onFrame(String frame) {
-    if (!joined.future().isComplete() && frame.startsWith(ACK)) {
-      joined.tryComplete(this);
-      return;
-    }
-    long now = System.nanoTime();
-    int events = Stamps.scan(frame, stamp -> latencies.recordValue(Math.max(0, now - stamp)));
-    if (events > 0) {
-      received.addAndGet(events);
-      frames.incrementAndGet();
-    }
+  @Override
+  public void stamp(long nanos) {
+    latencies.recordValue(Math.max(0, System.nanoTime() - nanos));
+  }
+
+  @Override
+  public void frame(int events) {
+    received.addAndGet(events);
+    frames.incrementAndGet();
   }
 
   /** Events received so far. */

@@ -50,10 +50,10 @@ final class LatencyReport {
   void print() {
     System.out.println();
     System.out.println("scenario " + scenario + " " + settings);
-    System.out.printf("%-12s %9s %12s %8s %8s %8s %8s %8s%n", "path", "events", "delivered/s", "p50 ms",
+    System.out.printf("%-18s %9s %12s %8s %8s %8s %8s %8s%n", "path", "events", "delivered/s", "p50 ms",
         "p90 ms", "p99 ms", "p99.9 ms", "max ms");
     for (Row row : rows) {
-      System.out.printf("%-12s %9d %12.0f %8.2f %8.2f %8.2f %8.2f %8.2f%n", row.path(), row.events(),
+      System.out.printf("%-18s %9d %12.0f %8.2f %8.2f %8.2f %8.2f %8.2f%n", row.path(), row.events(),
           row.deliveredPerSecond(), row.p50Ms(), row.p90Ms(), row.p99Ms(), row.p999Ms(), row.maxMs());
     }
   }

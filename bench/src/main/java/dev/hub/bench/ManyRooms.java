@@ -54,7 +54,8 @@ final class ManyRooms implements Callable<Integer> {
       throw new IllegalArgumentException(load.connections() + " connections do not fit one process's "
           + SocketLimits.socketsPerProcess() + " sockets");
     }
-    List<ThroughputPhase> phases = load.measureEach(servers, name -> BroadcastServers.start(name, options), options, rates, window);
+    List<ThroughputPhase> phases = load.measureEach(servers, name -> BroadcastServers.start(name, options), options,
+        rates, window).phases();
     ThroughputTable.print(String.format("scenario many-rooms {rooms=%d, subscribers per room=%d, publishers=%d, "
         + "window=%d per publisher, payload=%d B, %d s per phase, server on CPU %d, generator on CPU %d}", rooms,
         subscribersPerRoom, load.publishers(), window, options.payload, options.seconds, options.serverCpu,

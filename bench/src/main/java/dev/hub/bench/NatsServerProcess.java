@@ -100,7 +100,7 @@ final class NatsServerProcess implements AutoCloseable {
   }
 
   /** The binary {@code tools/ensure-nats-server.sh} finds (or installs), so that there is one way to find it. */
-  private static String find() {
+  static String find() {
     try {
       Process script = new ProcessBuilder("bash", "tools/ensure-nats-server.sh", "--print-path")
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();

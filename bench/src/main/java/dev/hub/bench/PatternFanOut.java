@@ -48,7 +48,7 @@ final class PatternFanOut implements Callable<Integer> {
     List<ThroughputPhase> phases = new ArrayList<>();
     for (Map.Entry<String, RoomLoad.Naming> variant : variants.entrySet()) {
       try (PinnedServer hub = BroadcastServers.hub(variant.getKey(), options, Map.of())) {
-        phases.addAll(load.measure(hub, options, rates, window, variant.getValue()));
+        phases.addAll(load.measure(hub, options, rates, window, new ArrayList<>(), variant.getValue()));
       }
     }
     ThroughputTable.print(String.format("scenario pattern-fan-out {subscribers=%d, payload=%d B, %d s per phase, "

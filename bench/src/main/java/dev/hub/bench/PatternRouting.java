@@ -57,13 +57,13 @@ final class PatternRouting implements Callable<Integer> {
     WebSocketClient client = LatencyClient.webSocketClient(vertx);
     try {
       try (PinnedServer hub = BroadcastServers.hub(NONE, options, env)) {
-        phases.addAll(load.measure(hub, options, rates, window));
+        phases.addAll(load.measure(hub, options, rates, window, new ArrayList<>()));
       }
       try (PinnedServer hub = BroadcastServers.hub(PATTERNS, options, env);
           PatternHolders held = PatternHolders.open(client, hub.port(), patterns, PER_CONNECTION)) {
         System.out.printf("%s holds %d distinct patterns on %d connections%n", PATTERNS, patterns,
             (patterns + PER_CONNECTION - 1) / PER_CONNECTION);
-        phases.addAll(load.measure(hub, options, rates, window));
+        phases.addAll(load.measure(hub, options, rates, window, new ArrayList<>()));
       }
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);

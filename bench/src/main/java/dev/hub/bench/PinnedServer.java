@@ -17,16 +17,25 @@ final class PinnedServer implements AutoCloseable {
   private final String name;
   private final Process process;
   private final int port;
+  private final boolean jvm;
 
-  private PinnedServer(String name, Process process, int port) {
+  private PinnedServer(String name, Process process, int port, boolean jvm) {
     this.name = name;
     this.process = process;
     this.port = port;
+    this.jvm = jvm;
   }
 
   /** Starts {@code command} (with {@code PORT} replaced by a free port) on {@code cpu}; waits until it listens. */
   static PinnedServer start(String name, int cpu, List<String> command, Map<String, String> env) {
-    int port = Processes.freePort();
+    return start(name, cpu, command, env, Processes.freePort());
+  }
+
+  /**
+   * Starts {@code command} on {@code cpu}, with {@code PORT} replaced by {@code port} where it names it (a server
+   * configured by file names it there); waits until something listens on {@code port}.
+   */
+  static PinnedServer start(String name, int cpu, List<String> command, Map<String, String> env, int port) {
     List<String> pinned = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
     command.forEach(part -> pinned.add(part.replace("PORT", Integer.toString(port))));
     try {
@@ -34,7 +43,8 @@ final class PinnedServer implements AutoCloseable {
           .redirectOutput(File.createTempFile("bench-" + name + "-", ".log"));
       builder.environment().keySet().removeIf(variable -> variable.startsWith("HUB_"));
       builder.environment().putAll(env);
-      PinnedServer server = new PinnedServer(name, builder.start(), port);
+      PinnedServer server = new PinnedServer(name, builder.start(), port,
+          java.nio.file.Path.of(command.get(0)).getFileName().toString().equals("java"));
       server.awaitListening(60_000);
       return server;
     } catch (IOException e) {
@@ -50,19 +60,27 @@ final class PinnedServer implements AutoCloseable {
     return port;
   }
 
-  /** User plus system CPU time so far, in milliseconds (of the JVM behind taskset). */
+  /** User plus system CPU time so far, in milliseconds (of the server behind taskset, which execs it). */
   long cpuMillis() {
-    return ProcessStats.cpuMillis(javaPid());
+    return ProcessStats.cpuMillis(process.pid());
   }
 
   /** Resident memory, in MiB. */
   double rssMib() {
-    return ProcessStats.rssMib(javaPid());
+    return ProcessStats.rssMib(process.pid());
   }
 
   /** The server's JVM (taskset execs the command, so the process is the JVM itself), e.g. for jcmd. */
   long javaPid() {
+    if (!jvm) {
+      throw new IllegalStateException(name + " is not a JVM");
+    }
     return process.pid();
+  }
+
+  /** Whether the server is a JVM: only then has it a Java heap to probe. */
+  boolean isJvm() {
+    return jvm;
   }
 
   private void awaitListening(long boundMs) {

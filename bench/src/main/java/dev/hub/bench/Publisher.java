@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * event (its echo). Events carry the publish time as {@code "t"} and {@code payload} bytes of padding. In a
  * window it keeps a number of events in flight, sending the next when an echo arrives: paced by the server.
  */
-final class Publisher {
+final class Publisher implements Dialect.Listener {
   private final ClientWebSocket socket;
   private final Dialect dialect;
   private final String room;
@@ -40,17 +40,17 @@ final class Publisher {
       int audience, int payload) {
     ClientWebSocket socket = client.webSocket();
     Publisher publisher = new Publisher(socket, dialect, room, event, audience, payload);
-    io.vertx.core.Promise<Publisher> joined = io.vertx.core.Promise.promise();
-    socket.textMessageHandler(frame -> {
-      int echoes = Stamps.scan(frame, stamp -> { });
-      if (echoes > 0) {
-        publisher.echoed(echoes);
-      } else if (frame.startsWith("{\"type\":\"ack\"")) {
-        joined.tryComplete(publisher);
-      }
-    });
-    return dialect.enter(socket, port, room)
-        .compose(v -> dialect.joins() ? joined.future() : Future.succeededFuture(publisher));
+    return dialect.enter(socket, port, room, publisher).map(publisher);
+  }
+
+  @Override
+  public void stamp(long nanos) {
+  }
+
+  /** Its own copies of events: each lets one more go out in a window. */
+  @Override
+  public void frame(int events) {
+    echoed(events);
   }
 
   /** Events sent so far. */
@@ -66,8 +66,7 @@ final class Publisher {
   /** Sends one event now; call on the generator's event loop. */
   void send() {
     sent.incrementAndGet();
-    socket.writeTextMessage(dialect.publish(room, event,
-        "{\"t\":" + System.nanoTime() + ",\"p\":\"" + padding + "\"}"));
+    dialect.publish(socket, room, event, "{\"t\":" + System.nanoTime() + ",\"p\":\"" + padding + "\"}");
   }
 
   /** Starts keeping {@code size} events in flight; call on the generator's event loop. */

@@ -8,7 +8,9 @@ import io.vertx.core.http.WebSocketClientOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Recorder;
 
@@ -25,6 +27,23 @@ import org.HdrHistogram.Recorder;
 record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event) {
   /** Handshakes (and joins) in flight at once while connecting, so that the accept backlog never overflows. */
   private static final int CONNECT_WINDOW = 256;
+  /** Connections opened into the rooms and closed again before the measured connect, to warm a server up. */
+  private static final int WARM_UP_CONNECTIONS = 1000;
+
+  /** What {@link #measureEach} measured: the phases of every server, and how fast each took its subscribers. */
+  record Measured(List<ThroughputPhase> phases, List<ConnectRow> connects) {
+  }
+
+  /**
+   * How long the subscribers took to connect to one server and be in their rooms (for the hub, joined), after
+   * {@link #WARM_UP_CONNECTIONS} had connected and gone, with {@link #CONNECT_WINDOW} in flight at once.
+   *
+   * @param serverCpuMsPerConnect the server's CPU time over the connect, per connection
+   * @param generatorCpuPercent this generator's own CPU over the connect: near 100, it was the limit
+   */
+  record ConnectRow(String server, int connections, double seconds, double connectsPerSecond,
+      double serverCpuMsPerConnect, double generatorCpuPercent) {
+  }
 
   RoomLoad {
     if (publishers < 1 || publishers > rooms) {
@@ -56,27 +75,31 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
   }
 
   /** Measures the phases against each named server in turn, each started by {@code start} and stopped after. */
-  List<ThroughputPhase> measureEach(List<String> servers, Function<String, PinnedServer> start,
+  Measured measureEach(List<String> servers, Function<String, PinnedServer> start,
       ThroughputOptions options, List<Integer> rates, int window) throws Exception {
     List<ThroughputPhase> phases = new ArrayList<>();
+    List<ConnectRow> connects = new ArrayList<>();
     for (String name : servers) {
       try (PinnedServer server = start.apply(name)) {
-        phases.addAll(measure(server, options, rates, window));
+        phases.addAll(measure(server, options, rates, window, connects));
       }
     }
-    return phases;
+    return new Measured(phases, connects);
   }
 
-  /** Measures the phases against {@code server}; the generator's connections are closed again afterwards. */
-  List<ThroughputPhase> measure(PinnedServer server, ThroughputOptions options, List<Integer> rates, int window)
-      throws Exception {
-    return measure(server, options, rates, window, byRoom());
-  }
-
-  /** As {@link #measure(PinnedServer, ThroughputOptions, List, int)}, with the connections joining as named. */
+  /**
+   * Measures the connect and the phases against {@code server}, the connections joining by room; the generator's
+   * connections are closed again afterwards.
+   */
   List<ThroughputPhase> measure(PinnedServer server, ThroughputOptions options, List<Integer> rates, int window,
-      Naming naming) throws Exception {
-    Dialect dialect = Dialect.of(server);
+      List<ConnectRow> connects) throws Exception {
+    return measure(server, options, rates, window, connects, byRoom());
+  }
+
+  /** As {@link #measure(PinnedServer, ThroughputOptions, List, int, List)}, with the connections joining as named. */
+  List<ThroughputPhase> measure(PinnedServer server, ThroughputOptions options, List<Integer> rates, int window,
+      List<ConnectRow> connects, Naming naming) throws Exception {
+    Dialect dialect = BroadcastServers.dialect(server.name());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     Recorder latencies = new Recorder(3);
     List<WebSocketClient> clients = new ArrayList<>();
@@ -87,8 +110,18 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
     List<LatencyClient> subscribers = new ArrayList<>();
     Publishers load = null;
     try {
-      subscribers.addAll(connectAll(rooms * subscribersPerRoom, i -> LatencyClient.subscribe(
-          clients.get(i % clients.size()), server.port(), dialect, naming.subscriberJoin().apply(i), latencies)));
+      IntFunction<Future<LatencyClient>> subscribe = i -> LatencyClient.subscribe(clients.get(i % clients.size()),
+          server.port(), dialect, naming.subscriberJoin().apply(i), latencies);
+      List<LatencyClient> warming = connectAll(Math.min(WARM_UP_CONNECTIONS, rooms * subscribersPerRoom), subscribe);
+      warming.forEach(LatencyClient::close);
+      long serverCpuBefore = server.cpuMillis();
+      long generatorCpuBefore = ProcessStats.ownCpuMillis();
+      long connectStart = System.nanoTime();
+      subscribers.addAll(connectAll(rooms * subscribersPerRoom, subscribe));
+      double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+      connects.add(new ConnectRow(server.name(), subscribers.size(), connectSeconds,
+          subscribers.size() / connectSeconds, (double) (server.cpuMillis() - serverCpuBefore) / subscribers.size(),
+          100.0 * (ProcessStats.ownCpuMillis() - generatorCpuBefore) / (connectSeconds * 1000)));
       load = new Publishers(vertx, connectAll(publishers, i -> Publisher.connect(clients.get(i % clients.size()),
           server.port(), dialect, naming.publisherRoom().apply(i), event, subscribersPerRoom, options.payload)));
       PhaseMeter meter = new PhaseMeter(server, subscribers, load, latencies);
@@ -96,7 +129,11 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
       long ms = options.seconds * 1000L;
       publishing.atRate(rates.get(0), ms);
       meter.drain();
-      HeapProbe.settleBoth(server.javaPid());
+      if (server.isJvm()) {
+        HeapProbe.settleBoth(server.javaPid());
+      } else {
+        System.gc();
+      }
       List<ThroughputPhase> phases = new ArrayList<>();
       for (int rate : rates) {
         phases.add(meter.phase("rate " + rate, () -> publishing.atRate(rate, ms)));
@@ -112,17 +149,22 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
     }
   }
 
-  /** Opens {@code count} connections, {@link #CONNECT_WINDOW} at a time; fails if one does not open in time. */
+  /**
+   * Opens {@code count} connections with {@link #CONNECT_WINDOW} in flight at once, the next as soon as one is
+   * in; fails if one does not open within a minute.
+   */
   private static <T> List<T> connectAll(int count, IntFunction<Future<T>> open) throws Exception {
+    Semaphore window = new Semaphore(CONNECT_WINDOW);
+    List<Future<T>> opening = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      if (!window.tryAcquire(60, TimeUnit.SECONDS)) {
+        throw new TimeoutException("no connection opened within 60 s");
+      }
+      opening.add(open.apply(i).onComplete(result -> window.release()));
+    }
     List<T> opened = new ArrayList<>(count);
-    for (int from = 0; from < count; from += CONNECT_WINDOW) {
-      List<Future<T>> opening = new ArrayList<>();
-      for (int i = from; i < Math.min(count, from + CONNECT_WINDOW); i++) {
-        opening.add(open.apply(i));
-      }
-      for (Future<T> each : opening) {
-        opened.add(each.await(60, TimeUnit.SECONDS));
-      }
+    for (Future<T> each : opening) {
+      opened.add(each.await(60, TimeUnit.SECONDS));
     }
     return opened;
   }

@@ -19,6 +19,46 @@ final class Stamps {
   private Stamps() {
   }
 
+  /** Gives every stamp of a text frame to {@code listener}, then the frame itself when it carried any. */
+  static void scanned(String frame, Dialect.Listener listener) {
+    int events = scan(frame, listener::stamp);
+    if (events > 0) {
+      listener.frame(events);
+    }
+  }
+
+  /** Visits every stamp in {@code bytes[from, to)} (ASCII digits); returns how many there were. */
+  static int scan(byte[] bytes, int from, int to, Dialect.Listener listener) {
+    int found = 0;
+    for (int at = indexOf(bytes, from, to); at >= 0; at = indexOf(bytes, at, to)) {
+      at += STAMP.length();
+      boolean negative = at < to && bytes[at] == '-';
+      if (negative) {
+        at++;
+      }
+      long value = 0;
+      while (at < to && bytes[at] >= '0' && bytes[at] <= '9') {
+        value = value * 10 + (bytes[at++] - '0');
+      }
+      listener.stamp(negative ? -value : value);
+      found++;
+    }
+    return found;
+  }
+
+  private static int indexOf(byte[] bytes, int from, int to) {
+    outer:
+    for (int i = from; i + STAMP.length() <= to; i++) {
+      for (int j = 0; j < STAMP.length(); j++) {
+        if (bytes[i + j] != STAMP.charAt(j)) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
   /** Visits every stamp in {@code frame}; returns how many there were. */
   static int scan(String frame, Visitor visitor) {
     int found = 0;

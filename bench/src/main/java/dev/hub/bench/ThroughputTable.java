@@ -2,8 +2,14 @@ package dev.hub.bench;
 
 import java.util.List;
 
-/** Prints the phases of a broadcast scenario as one table, then each server's figures as ratios of bare's. */
+/**
+ * Prints the phases of a broadcast scenario as one table, then each server's figures as ratios of the bare
+ * server's and of the peers' (nats-server, Socket.IO) where they ran.
+ */
 final class ThroughputTable {
+  /** The servers others are compared with, where the run measured them. */
+  private static final List<String> REFERENCES = List.of(BroadcastServers.BARE, BroadcastServers.NATS,
+      BroadcastServers.SOCKET_IO);
 
   private ThroughputTable() {
   }
@@ -24,15 +30,37 @@ final class ThroughputTable {
           p.generatorCpuPercent());
     }
     System.out.println("(CPU % is the server's, gen % the generator's own; one core is 100)");
-    for (ThroughputPhase other : phases) {
-      if (other.server().equals(BroadcastServers.BARE)) {
-        continue;
+    for (String reference : REFERENCES) {
+      for (ThroughputPhase other : phases) {
+        if (other.server().equals(reference)) {
+          continue;
+        }
+        phases.stream()
+            .filter(r -> r.server().equals(reference) && r.phase().equals(other.phase())).findFirst()
+            .ifPresent(r -> System.out.printf("%s / %s, %-9s delivered/s %.2f, p99 %.2f, CPU per delivery %.2f%n",
+                other.server(), reference, other.phase(), other.deliveredPerSecond() / r.deliveredPerSecond(),
+                other.p99Ms() / Math.max(0.01, r.p99Ms()), perDelivery(other) / perDelivery(r)));
       }
-      phases.stream()
-          .filter(b -> b.server().equals(BroadcastServers.BARE) && b.phase().equals(other.phase())).findFirst()
-          .ifPresent(bare -> System.out.printf("%s / bare, %-9s delivered/s %.2f, p99 %.2f%n", other.server(),
-              other.phase(), other.deliveredPerSecond() / bare.deliveredPerSecond(),
-              other.p99Ms() / Math.max(0.01, bare.p99Ms())));
     }
+  }
+
+  /** How fast each server took its subscribers, and against each reference present. */
+  static void printConnects(List<RoomLoad.ConnectRow> connects) {
+    System.out.printf("%-13s %11s %9s %11s %14s %6s%n", "server", "connections", "seconds", "connects/s",
+        "CPU ms/conn", "gen %");
+    for (RoomLoad.ConnectRow c : connects) {
+      System.out.printf("%-13s %11d %9.2f %11.0f %14.3f %6.0f%n", c.server(), c.connections(), c.seconds(),
+          c.connectsPerSecond(), c.serverCpuMsPerConnect(), c.generatorCpuPercent());
+    }
+    for (String reference : REFERENCES) {
+      connects.stream().filter(r -> r.server().equals(reference)).findFirst().ifPresent(r -> connects.stream()
+          .filter(c -> !c.server().equals(reference))
+          .forEach(c -> System.out.printf("%s / %s: connect time %.2f%n", c.server(), reference,
+              c.seconds() / r.seconds())));
+    }
+  }
+
+  private static double perDelivery(ThroughputPhase phase) {
+    return phase.serverCpuPercent() / Math.max(1e-9, phase.deliveredPerSecond());
   }
 }

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -67,14 +68,25 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** The HTTP status the server answers an upgrade with these headers. */
   public static int upgradeStatus(int port, String query, Map<String, String> headers) throws IOException {
+    return Integer.parseInt(upgradeHead(port, query, headers).lines().findFirst().orElse("").split(" ")[1]);
+  }
+
+  /** The status line and headers the server answers an upgrade with these headers, as sent. */
+  public static String upgradeHead(int port, String query, Map<String, String> headers) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(30_000);
-      String status = new RawWebSocket(socket).handshake(port, query, headers);
-      return Integer.parseInt(status.split(" ")[1]);
+      RawWebSocket raw = new RawWebSocket(socket);
+      raw.sendHandshake(port, query, headers);
+      return raw.readHead();
     }
   }
 
   private String handshake(int port, String query, Map<String, String> headers) throws IOException {
+    sendHandshake(port, query, headers);
+    return readHead().lines().findFirst().orElse("");
+  }
+
+  private void sendHandshake(int port, String query, Map<String, String> headers) throws IOException {
     String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
     StringBuilder request = new StringBuilder("GET /ws" + (query.isEmpty() ? "" : "?" + query)
         + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
@@ -84,10 +96,9 @@ public final class RawWebSocket implements AutoCloseable {
     OutputStream out = socket.getOutputStream();
     out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
     out.flush();
-    return readHeaders();
   }
 
-  private String readHeaders() throws IOException {
+  private String readHead() throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     while (matched < 4) {
@@ -98,7 +109,7 @@ public final class RawWebSocket implements AutoCloseable {
       head.write(b);
       matched = (b == '\r' || b == '\n') && "\r\n\r\n".charAt(matched) == b ? matched + 1 : 0;
     }
-    return head.toString(StandardCharsets.US_ASCII).lines().findFirst().orElse("");
+    return head.toString(StandardCharsets.US_ASCII);
   }
 
   /** Sends one complete text message with exactly these payload bytes, valid UTF-8 or not. */
@@ -112,6 +123,26 @@ public final class RawWebSocket implements AutoCloseable {
    * @param fin false for a fragment that a {@link #OP_CONTINUATION} frame continues
    */
   public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    encode(opcode, fin, payload).writeTo(out);
+    out.flush();
+  }
+
+  /**
+   * Sends complete text messages in one write, so that the server reads them together (one loopback segment):
+   * what a client does that sends faster than the server reads.
+   */
+  public void sendTextsAtOnce(List<byte[]> payloads) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (byte[] payload : payloads) {
+      encode(OP_TEXT, true, payload).writeTo(all);
+    }
+    OutputStream out = socket.getOutputStream();
+    all.writeTo(out);
+    out.flush();
+  }
+
+  private static ByteArrayOutputStream encode(int opcode, boolean fin, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
     frame.write((fin ? 0x80 : 0) | (opcode & 0x0f));
     if (payload.length < 126) {
@@ -132,9 +163,7 @@ public final class RawWebSocket implements AutoCloseable {
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i & 3]);
     }
-    OutputStream out = socket.getOutputStream();
-    frame.writeTo(out);
-    out.flush();
+    return frame;
   }
 
   /**

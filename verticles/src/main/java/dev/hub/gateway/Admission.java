@@ -8,12 +8,15 @@ import dev.hub.auth.OriginPolicy;
 import dev.hub.auth.TokenVerifier;
 import dev.hub.http.ClientAddress;
 import dev.hub.http.HttpReplies;
+import dev.hub.metrics.HubMetrics;
 import dev.hub.node.NodeState;
 import dev.hub.protocol.ErrorCode;
+import dev.hub.protocol.Json;
 import dev.hub.protocol.Names;
 import dev.hub.protocol.ProtocolException;
 import io.vertx.core.Future;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Who may open a session, the same for {@code /ws} and {@code /sse}. Checks, in order: draining (503), origin
  * (403), connections from the address (429), identity (401 for a bad token, 400 for a bad {@code ?user=});
- * only then is the session opened, so nothing is registered for a refusal.
+ * only then is the session opened, so nothing is registered for a refusal. It works on the bare request, so
+ * that {@code /ws} can be taken before Vert.x Web's router (an upgrade needs none of its per-request work), and
+ * counts its own refusals in {@code hub_errors_total}.
  */
 final class Admission {
   private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
@@ -36,8 +41,10 @@ final class Admission {
   private final ConnectionCounter connections;
   private final Optional<TokenVerifier> verifier;
   private final ClientAddress clientAddress;
+  private final HubMetrics metrics;
 
   Admission(GatewayPorts ports) {
+    this.metrics = ports.metrics();
     this.state = ports.state();
     this.origins = ports.origins();
     this.connections = ports.connections();
@@ -51,41 +58,53 @@ final class Admission {
    *
    * @param open opens the session; its failure that is not a refusal is answered with {@code unexpected}
    */
-  void admit(RoutingContext ctx, BiFunction<RoutingContext, Admitted, Future<?>> open, String unexpected) {
+  void admit(HttpServerRequest request, BiFunction<HttpServerRequest, Admitted, Future<?>> open, String unexpected) {
     if (state.draining()) {
-      HttpReplies.error(ctx, ErrorCode.UNAVAILABLE, "this node is shutting down; connect to another");
+      refuse(request, ErrorCode.UNAVAILABLE.httpStatus(), ErrorCode.UNAVAILABLE,
+          "this node is shutting down; connect to another");
       return;
     }
-    if (!origins.allows(ctx.request().getHeader("Origin"))) {
-      HttpReplies.error(ctx, ErrorCode.FORBIDDEN, "origin not allowed");
+    if (!origins.allows(request.getHeader("Origin"))) {
+      refuse(request, ErrorCode.FORBIDDEN.httpStatus(), ErrorCode.FORBIDDEN, "origin not allowed");
       return;
     }
-    String address = clientAddress.of(ctx.request());
+    String address = clientAddress.of(request);
     if (!connections.tryAcquire(address)) {
-      HttpReplies.error(ctx, ErrorCode.RATE_LIMITED, "too many connections from this address");
+      refuse(request, ErrorCode.RATE_LIMITED.httpStatus(), ErrorCode.RATE_LIMITED,
+          "too many connections from this address");
       return;
     }
-    identify(ctx)
-        .compose(identity -> open.apply(ctx, new Admitted(identity, address)))
+    identify(request)
+        .compose(identity -> open.apply(request, new Admitted(identity, address)))
         .onFailure(e -> {
           connections.release(address);
           if (e instanceof InvalidTokenException) {
-            HttpReplies.error(ctx, 401, ErrorCode.FORBIDDEN, e.getMessage());
+            refuse(request, 401, ErrorCode.FORBIDDEN, e.getMessage());
           } else if (e instanceof ProtocolException bad) {
-            HttpReplies.error(ctx, bad.code() == ErrorCode.FORBIDDEN ? 403 : 400, bad.code(), bad.getMessage());
+            refuse(request, bad.code() == ErrorCode.FORBIDDEN ? 403 : 400, bad.code(), bad.getMessage());
           } else {
             LOG.debug("opening a session for {} failed", address, e);
-            HttpReplies.error(ctx, 400, ErrorCode.BAD_FRAME, unexpected);
+            refuse(request, 400, ErrorCode.BAD_FRAME, unexpected);
           }
         });
   }
 
-  /** The token's identity with auth on; with auth off, the {@code ?user=} name or an anonymous one. */
-  private Future<Identity> identify(RoutingContext ctx) {
-    if (verifier.isPresent()) {
-      return verifier.get().verify(BearerTokens.of(ctx.request()));
+  /** An HTTP error answer as the API gives them (PROTOCOL.md section 7), counted by its code. */
+  private void refuse(HttpServerRequest request, int status, ErrorCode code, String message) {
+    if (request.response().ended()) {
+      return;
     }
-    String user = ctx.request().getParam("user");
+    metrics.error(code);
+    request.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(Buffer.buffer(Json.encodeToUtf8(new HttpReplies.ErrorBody(code.wire(), message))));
+  }
+
+  /** The token's identity with auth on; with auth off, the {@code ?user=} name or an anonymous one. */
+  private Future<Identity> identify(HttpServerRequest request) {
+    if (verifier.isPresent()) {
+      return verifier.get().verify(BearerTokens.of(request));
+    }
+    String user = request.getParam("user");
     if (user != null && !Names.isUser(user)) {
       return Future.failedFuture(new ProtocolException(ErrorCode.BAD_FRAME,
           "user must be 1 to 128 characters of A-Z a-z 0-9 _ - : ."));

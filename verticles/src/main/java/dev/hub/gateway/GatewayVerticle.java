@@ -3,9 +3,11 @@ package dev.hub.gateway;
 import dev.hub.control.SessionCommand;
 import dev.hub.http.StaticRoutes;
 import dev.hub.session.BatchScheduler;
+import dev.hub.session.TurnFlusher;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -33,7 +35,8 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalRooms rooms = new LocalRooms(context, ports.broker(), ports.history(), ports.batchPolicy());
-    sessions = new ShardSessions(vertx, ports, rooms, new BatchScheduler(vertx, ports.config().batch().maxDelayMs()));
+    sessions = new ShardSessions(vertx, ports, rooms, new BatchScheduler(vertx, ports.config().batch().maxDelayMs()),
+        new TurnFlusher(context));
     PatternRequests patterns = new PatternRequests(rooms, ports.config().limits().maxRoomsPerSession());
     ServerMemberships memberships = new ServerMemberships(ports.presence(), rooms, patterns);
     ClientRequests requests = new ClientRequests(ports, rooms, sessions, patterns,
@@ -43,17 +46,28 @@ public final class GatewayVerticle extends VerticleBase {
     heartbeat.start();
 
     Router router = Router.router(vertx);
-    // The API's routes first: its error counting and CORS must see the upgrades too.
     ports.api().mount(router);
     Admission admission = new Admission(ports);
-    router.get("/ws").handler(new WebSocketEndpoint(ports, admission, sessions, requests)::upgrade);
+    WebSocketEndpoint webSockets = new WebSocketEndpoint(ports, admission, sessions, requests);
     router.get("/sse").handler(new SseEndpoint(ports, admission, sessions, requests)::open);
     StaticRoutes.mount(router);
 
+    // No h2c and no WebSocket compression: neither handler then sits in every connection's pipeline. Compression
+    // would deflate each event again for every recipient and keep a deflater per connection, what encoding
+    // once per node avoids; nats-server and Socket.IO leave it off by default for the same reasons.
     HttpServerOptions options = new HttpServerOptions()
         .setMaxWebSocketFrameSize(decoderFrameLimit(ports.config().limits().maxFrameBytes()))
+        .setHttp2ClearTextEnabled(false)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setIdleTimeout(0);
-    server = vertx.createHttpServer(options).requestHandler(router);
+    server = vertx.createHttpServer(options).requestHandler(request -> {
+      if (request.method() == HttpMethod.GET && "/ws".equals(request.path())) {
+        webSockets.upgrade(request);
+      } else {
+        router.handle(request);
+      }
+    });
     return server.listen(port, ports.config().http().host()).onSuccess(s -> ports.sessions().add(this));
   }
 

@@ -16,6 +16,7 @@ import dev.hub.session.Session;
 import dev.hub.session.SessionClosedException;
 import dev.hub.session.SessionOutbox;
 import dev.hub.session.Transport;
+import dev.hub.session.TurnFlusher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -39,10 +40,11 @@ final class ShardSessions {
   private final ConnectionCounter connections;
   private final LocalRooms rooms;
   private final BatchScheduler batches;
+  private final TurnFlusher turns;
   private final ExpiryScheduler expiries;
   private final Map<String, Session> sessions = new LinkedHashMap<>();
 
-  ShardSessions(Vertx vertx, GatewayPorts ports, LocalRooms rooms, BatchScheduler batches) {
+  ShardSessions(Vertx vertx, GatewayPorts ports, LocalRooms rooms, BatchScheduler batches, TurnFlusher turns) {
     this.config = ports.config();
     this.identity = ports.identity();
     this.presence = ports.presence();
@@ -50,6 +52,7 @@ final class ShardSessions {
     this.connections = ports.connections();
     this.rooms = rooms;
     this.batches = batches;
+    this.turns = turns;
     this.expiries = new ExpiryScheduler(vertx, this, config.auth().leewayMs());
   }
 
@@ -62,7 +65,8 @@ final class ShardSessions {
     String id = identity.newSessionId();
     SessionInfo info = new SessionInfo(id, who.user() != null ? who.user() : "anon-" + id, identity.name(),
         System.currentTimeMillis(), who.meta());
-    SessionOutbox outbox = new SessionOutbox(transport, metrics, batches, config.batch().maxEvents());
+    SessionOutbox outbox = new SessionOutbox(transport, metrics, batches, turns, config.batch().maxEvents(),
+        config.limits().maxFrameBytes());
     Session session = new Session(info, outbox, who, address, config.limits());
     outbox.overflowHandler(() -> close(session, CloseCode.SLOW_CONSUMER, "slow consumer"));
     sessions.put(id, session);

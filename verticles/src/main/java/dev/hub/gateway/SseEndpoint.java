@@ -7,6 +7,7 @@ import dev.hub.protocol.ProtocolException;
 import dev.hub.session.Session;
 import dev.hub.session.SseTransport;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashSet;
@@ -37,8 +38,8 @@ final class SseEndpoint {
   }
 
   void open(RoutingContext ctx) {
-    admission.admit(ctx, (c, admitted) -> {
-      Set<String> rooms = rooms(c.request().getParam("rooms"));
+    admission.admit(ctx.request(), (request, admitted) -> {
+      Set<String> rooms = rooms(request.getParam("rooms"));
       for (String room : rooms) {
         if (Names.isPattern(room) ? !admitted.identity().permissions().mayJoinPattern(room)
             : !admitted.identity().permissions().mayJoin(room)) {
@@ -46,13 +47,13 @@ final class SseEndpoint {
               "the token does not allow joining " + room));
         }
       }
-      stream(c, admitted, rooms);
+      stream(request, admitted, rooms);
       return Future.succeededFuture();
     }, "could not open the event stream");
   }
 
-  private void stream(RoutingContext ctx, Admission.Admitted admitted, Set<String> rooms) {
-    HttpServerResponse response = ctx.response()
+  private void stream(HttpServerRequest request, Admission.Admitted admitted, Set<String> rooms) {
+    HttpServerResponse response = request.response()
         .setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
@@ -61,9 +62,9 @@ final class SseEndpoint {
     response.write(RETRY);
     Session session = sessions.open(new SseTransport(response), admitted.identity(), admitted.address());
     response.closeHandler(v -> sessions.gone(session, 1000));
-    String lastEventId = ctx.request().getHeader("Last-Event-ID");
+    String lastEventId = request.getHeader("Last-Event-ID");
     if (lastEventId == null) {
-      lastEventId = ctx.request().getParam("lastEventId");
+      lastEventId = request.getParam("lastEventId");
     }
     ClientFrame.Since since = lastEventId == null || lastEventId.isEmpty() ? null
         : ClientFrame.Since.eventId(lastEventId);

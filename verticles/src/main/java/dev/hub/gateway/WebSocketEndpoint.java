@@ -7,7 +7,7 @@ import dev.hub.session.VertxInternals;
 import dev.hub.session.WebSocketTransport;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +31,14 @@ final class WebSocketEndpoint {
     this.maxQueuedBytes = ports.config().limits().maxQueuedBytes();
   }
 
-  /** Admits the client ({@link Admission}), then upgrades. */
-  void upgrade(RoutingContext ctx) {
-    admission.admit(ctx, (c, admitted) -> c.request().toWebSocket().map(socket -> {
-      internals.upgraded(c.request().connection(), socket);
+  /**
+   * Admits the client ({@link Admission}), then upgrades. It takes the request before Vert.x Web's router
+   * ({@link GatewayVerticle}): an upgrade needs none of the router's per-request work (its routing context,
+   * forwarded-header parsing, CORS, which browsers do not apply to WebSockets).
+   */
+  void upgrade(HttpServerRequest request) {
+    admission.admit(request, (r, admitted) -> r.toWebSocket().map(socket -> {
+      internals.upgraded(r.connection(), socket);
       accept(socket, admitted.identity(), admitted.address());
       return socket;
     }), "expected a WebSocket upgrade");

@@ -72,7 +72,7 @@ public final class ApiRoutes {
   }
 
   public void mount(Router router) {
-    // Every HTTP error answer, the refused upgrades on /ws included, counts in hub_errors_total by its code.
+    // Every HTTP error answer counts in hub_errors_total by its code (/ws, before the router, counts its own).
     router.route().handler(ctx -> {
       ctx.addEndHandler(v -> {
         ErrorCode code = ctx.get(HttpReplies.ERROR_CODE);

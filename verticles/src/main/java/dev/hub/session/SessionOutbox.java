@@ -11,22 +11,40 @@ import java.util.List;
  * events are held (PROTOCOL.md section 4), anything else first flushes what is held so order is kept. When the
  * transport's outbound queue passes {@code limits.maxQueuedBytes} the overflow handler runs and nothing more is
  * written. Frames arrive encoded once per node and are handed to the transport as they are.
+ *
+ * <p>Other events wait until the end of the event-loop turn ({@link TurnFlusher}), and the events that waited
+ * together go out as one {@code batch} frame (one event alone as itself): section 4's coalescing of what is
+ * already waiting. Coalescing changes the framing only, never the order: anything else written to the session
+ * first sends the events waiting before it, and a coalesced frame stays within {@code maxFrameBytes}.
  */
 public final class SessionOutbox {
   private final Transport transport;
   private final HubMetrics metrics;
   private final BatchScheduler scheduler;
+  private final TurnFlusher turns;
   private final int maxEvents;
+  private final int maxCoalescedBytes;
   private final ArrayList<EncodedFrame> held = new ArrayList<>();
+  private final ArrayList<EncodedFrame> waiting = new ArrayList<>();
+  private int waitingBytes;
+  private boolean registered;
   private long generation;
   private boolean open = true;
   private Runnable overflowHandler = () -> { };
 
-  public SessionOutbox(Transport transport, HubMetrics metrics, BatchScheduler scheduler, int maxEvents) {
+  /**
+   * @param maxEvents {@code batch.maxEvents}, for held events
+   * @param maxCoalescedBytes the largest coalesced frame, {@code limits.maxFrameBytes}: what a client with the
+   *     hub's own limits reads in one frame
+   */
+  public SessionOutbox(Transport transport, HubMetrics metrics, BatchScheduler scheduler, TurnFlusher turns,
+      int maxEvents, int maxCoalescedBytes) {
     this.transport = transport;
     this.metrics = metrics;
     this.scheduler = scheduler;
+    this.turns = turns;
     this.maxEvents = maxEvents;
+    this.maxCoalescedBytes = maxCoalescedBytes;
   }
 
   /** Runs once, when the outbound queue first passes its bound. */
@@ -34,18 +52,25 @@ public final class SessionOutbox {
     this.overflowHandler = handler;
   }
 
-  /** A reply ({@code ack}, {@code error}, {@code pong}...): neither waits for nor flushes held events. */
+  /**
+   * A reply ({@code ack}, {@code error}, {@code pong}...): at once, behind the events already waiting for the
+   * end of the turn; it neither waits for nor flushes held ({@code batch.events}) ones.
+   */
   public void reply(ServerFrame frame) {
+    sendWaiting();
     if (writable()) {
       transport.frame(EncodedFrame.of(frame));
       written();
     }
   }
 
-  /** An {@code event} frame; held when batchable, else sent after whatever is held. */
+  /** An {@code event} frame; held when batchable, else sent after whatever is held, at the end of the turn. */
   public void event(EncodedFrame frame, boolean batchable) {
     if (!batchable) {
-      ordered(frame);
+      if (!held.isEmpty()) {
+        flush();
+      }
+      coalesce(frame);
       return;
     }
     held.add(frame);
@@ -66,8 +91,9 @@ public final class SessionOutbox {
     }
   }
 
-  /** Sends what is held as one {@code batch}. */
+  /** Sends what is held as one {@code batch}, after the events waiting for the end of the turn. */
   public void flush() {
+    sendWaiting();
     if (held.isEmpty()) {
       return;
     }
@@ -79,6 +105,46 @@ public final class SessionOutbox {
       written();
       metrics.batchOut();
     }
+  }
+
+  /** Keeps an event for the end of the turn, sending those waiting first when it would not fit in their frame. */
+  private void coalesce(EncodedFrame frame) {
+    if (!writable()) {
+      return;
+    }
+    int bytes = frame.utf8().length + 1;
+    if (!waiting.isEmpty() && waitingBytes + bytes > maxCoalescedBytes) {
+      sendWaiting();
+    }
+    waiting.add(frame);
+    waitingBytes += bytes;
+    if (!registered) {
+      registered = true;
+      turns.register(this);
+    }
+  }
+
+  /** The turn ended ({@link TurnFlusher}): what waits goes out. */
+  void endOfTurn() {
+    registered = false;
+    sendWaiting();
+  }
+
+  /** Sends the events waiting for the end of the turn: one as itself, several as one {@code batch}. */
+  private void sendWaiting() {
+    if (waiting.isEmpty()) {
+      return;
+    }
+    if (writable()) {
+      if (waiting.size() == 1) {
+        transport.frame(waiting.get(0));
+      } else {
+        transport.batch(waiting);
+      }
+      written();
+    }
+    waiting.clear();
+    waitingBytes = 0;
   }
 
   void flushGeneration(long due) {
@@ -106,10 +172,11 @@ public final class SessionOutbox {
     transport.close(code, reason);
   }
 
-  /** Stops all writing; what is still held is dropped. */
+  /** Stops all writing; what is still held or waiting is dropped. */
   public void close() {
     open = false;
     held.clear();
+    waiting.clear();
   }
 
   private boolean writable() {
@@ -119,8 +186,7 @@ public final class SessionOutbox {
   private void written() {
     metrics.frameOut();
     if (transport.writeQueueFull()) {
-      open = false;
-      held.clear();
+      close();
       overflowHandler.run();
     }
   }

@@ -13,7 +13,10 @@ public interface Transport {
   /** A frame that stands alone: a reply, a {@code presence_diff}, {@code bye}, an unbatched event. */
   void frame(EncodedFrame frame);
 
-  /** Events held for this session, in order, as one write where the transport has one (a {@code batch}). */
+  /**
+   * Events held or coalesced for this session, in order, as one write where the transport has one (a
+   * {@code batch}). The list is the caller's and is reused once this returns: copy what is kept.
+   */
   void batch(List<EncodedFrame> events);
 
   /** A liveness probe the client answers or that keeps intermediaries from timing out the connection. */

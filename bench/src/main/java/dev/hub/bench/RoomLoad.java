@@ -43,18 +43,6 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
     return rooms == 1 ? "fan" : "room-" + i;
   }
 
-  /**
-   * What the connections join: publisher {@code i} its room, subscriber {@code i} a room or a pattern of the hub
-   * (PROTOCOL.md section 9) that takes that room's events.
-   */
-  record Naming(IntFunction<String> publisherRoom, IntFunction<String> subscriberJoin) {
-  }
-
-  /** Publisher {@code i} in {@link #room}(i), subscriber {@code i} in room {@code i % rooms}. */
-  Naming byRoom() {
-    return new Naming(this::room, i -> room(i % rooms));
-  }
-
   /** Measures the phases against each named server in turn, each started by {@code start} and stopped after. */
   List<ThroughputPhase> measureEach(List<String> servers, Function<String, PinnedServer> start,
       ThroughputOptions options, List<Integer> rates, int window) throws Exception {
@@ -70,12 +58,6 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
   /** Measures the phases against {@code server}; the generator's connections are closed again afterwards. */
   List<ThroughputPhase> measure(PinnedServer server, ThroughputOptions options, List<Integer> rates, int window)
       throws Exception {
-    return measure(server, options, rates, window, byRoom());
-  }
-
-  /** As {@link #measure(PinnedServer, ThroughputOptions, List, int)}, with the connections joining as named. */
-  List<ThroughputPhase> measure(PinnedServer server, ThroughputOptions options, List<Integer> rates, int window,
-      Naming naming) throws Exception {
     Dialect dialect = Dialect.of(server);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     Recorder latencies = new Recorder(3);
@@ -88,9 +70,9 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
     Publishers load = null;
     try {
       subscribers.addAll(connectAll(rooms * subscribersPerRoom, i -> LatencyClient.subscribe(
-          clients.get(i % clients.size()), server.port(), dialect, naming.subscriberJoin().apply(i), latencies)));
+          clients.get(i % clients.size()), server.port(), dialect, room(i % rooms), latencies)));
       load = new Publishers(vertx, connectAll(publishers, i -> Publisher.connect(clients.get(i % clients.size()),
-          server.port(), dialect, naming.publisherRoom().apply(i), event, subscribersPerRoom, options.payload)));
+          server.port(), dialect, room(i), event, subscribersPerRoom, options.payload)));
       PhaseMeter meter = new PhaseMeter(server, subscribers, load, latencies);
       Publishers publishing = load;
       long ms = options.seconds * 1000L;

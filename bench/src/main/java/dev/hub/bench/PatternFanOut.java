@@ -1,7 +1,6 @@
 package dev.hub.bench;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +11,10 @@ import picocli.CommandLine.Option;
 
 /**
  * What a pattern subscription costs in fan-out: {@code fan-out}'s load (one room, many subscribers, one
- * publisher in {@code bench.fan}) against the hub twice in one run, the subscribers joined by the room itself
- * ({@code hub-exact}) and by the pattern {@code bench.*} ({@code hub-pattern}), each hub pinned to one CPU and the
- * generator to the other. Prints the pattern's figures as ratios of the exact room's.
+ * publisher in {@code bench.fan}) against two hubs in one run, the subscribers of one joined by the room itself
+ * ({@code hub-exact}), those of the other by the pattern {@code bench.*} ({@code hub-pattern}), measured phase by
+ * phase in turn ({@link PairedLoad}), the hubs pinned to one CPU and the generator to the other. Prints the
+ * pattern's figures as ratios of the exact room's.
  */
 @Command(name = "pattern-fan-out", mixinStandardHelpOptions = true,
     description = "fan-out with subscribers joined by the room against the same number joined by bench.*.")
@@ -41,18 +41,14 @@ final class PatternFanOut implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Processes.pinThisProcess(options.clientCpu);
-    RoomLoad load = new RoomLoad(1, subscribers, 1, "tick");
-    Map<String, RoomLoad.Naming> variants = new LinkedHashMap<>();
-    variants.put(EXACT, new RoomLoad.Naming(i -> ROOM, i -> ROOM));
-    variants.put(PATTERN, new RoomLoad.Naming(i -> ROOM, i -> "bench.*"));
-    List<ThroughputPhase> phases = new ArrayList<>();
-    for (Map.Entry<String, RoomLoad.Naming> variant : variants.entrySet()) {
-      try (PinnedServer hub = BroadcastServers.hub(variant.getKey(), options, Map.of())) {
-        phases.addAll(load.measure(hub, options, rates, window, new ArrayList<>(), variant.getValue()));
-      }
+    List<ThroughputPhase> phases;
+    try (PinnedServer exact = BroadcastServers.hub(EXACT, options, Map.of());
+        PinnedServer pattern = BroadcastServers.hub(PATTERN, options, Map.of())) {
+      phases = PairedLoad.measure(List.of(new PairedLoad.Side(exact, ROOM, ROOM),
+          new PairedLoad.Side(pattern, ROOM, "bench.*")), subscribers, options, rates, window);
     }
     ThroughputTable.print(String.format("scenario pattern-fan-out {subscribers=%d, payload=%d B, %d s per phase, "
-        + "server on CPU %d, generator on CPU %d}", subscribers, options.payload, options.seconds,
+        + "servers on CPU %d in turn, generator on CPU %d}", subscribers, options.payload, options.seconds,
         options.serverCpu, options.clientCpu), phases);
     printRatios(phases, PATTERN, EXACT);
     Map<String, Object> settings = new LinkedHashMap<>();
@@ -64,17 +60,26 @@ final class PatternFanOut implements Callable<Integer> {
     return 0;
   }
 
-  /** Each phase of {@code server} against the same phase of {@code base}: delivered/s, p50, p99 and CPU. */
+  /**
+   * Each phase of {@code server} against the same phase of {@code base}: delivered/s, p50, p99, and the server's
+   * CPU time per delivery, which other processes on the machine disturb far less than latency.
+   */
   static void printRatios(List<ThroughputPhase> phases, String server, String base) {
     for (ThroughputPhase other : phases) {
       if (!other.server().equals(server)) {
         continue;
       }
       phases.stream().filter(b -> b.server().equals(base) && b.phase().equals(other.phase())).findFirst()
-          .ifPresent(b -> System.out.printf("%s / %s, %-9s delivered/s %.2f, p50 %.2f, p99 %.2f, CPU %.2f%n",
-              server, base, other.phase(), other.deliveredPerSecond() / b.deliveredPerSecond(),
-              other.p50Ms() / Math.max(0.01, b.p50Ms()), other.p99Ms() / Math.max(0.01, b.p99Ms()),
-              other.serverCpuPercent() / Math.max(0.01, b.serverCpuPercent())));
+          .ifPresent(b -> System.out.printf("%s / %s, %-9s delivered/s %.2f, p50 %.2f, p99 %.2f, "
+                  + "CPU per delivery %.2f (%.2f against %.2f us)%n", server, base, other.phase(),
+              other.deliveredPerSecond() / b.deliveredPerSecond(), other.p50Ms() / Math.max(0.01, b.p50Ms()),
+              other.p99Ms() / Math.max(0.01, b.p99Ms()), cpuMicrosPerDelivery(other) / cpuMicrosPerDelivery(b),
+              cpuMicrosPerDelivery(other), cpuMicrosPerDelivery(b)));
     }
+  }
+
+  /** The server's CPU time per delivery in the phase, in microseconds. */
+  private static double cpuMicrosPerDelivery(ThroughputPhase phase) {
+    return phase.serverCpuPercent() / 100 * 1e6 / Math.max(1, phase.deliveredPerSecond());
   }
 }

@@ -62,18 +62,6 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
     return rooms == 1 ? "fan" : "room-" + i;
   }
 
-  /**
-   * What the connections join: publisher {@code i} its room, subscriber {@code i} a room or a pattern of the hub
-   * (PROTOCOL.md section 9) that takes that room's events.
-   */
-  record Naming(IntFunction<String> publisherRoom, IntFunction<String> subscriberJoin) {
-  }
-
-  /** Publisher {@code i} in {@link #room}(i), subscriber {@code i} in room {@code i % rooms}. */
-  Naming byRoom() {
-    return new Naming(this::room, i -> room(i % rooms));
-  }
-
   /** Measures the phases against each named server in turn, each started by {@code start} and stopped after. */
   Measured measureEach(List<String> servers, Function<String, PinnedServer> start,
       ThroughputOptions options, List<Integer> rates, int window) throws Exception {
@@ -93,12 +81,6 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
    */
   List<ThroughputPhase> measure(PinnedServer server, ThroughputOptions options, List<Integer> rates, int window,
       List<ConnectRow> connects) throws Exception {
-    return measure(server, options, rates, window, connects, byRoom());
-  }
-
-  /** As {@link #measure(PinnedServer, ThroughputOptions, List, int, List)}, with the connections joining as named. */
-  List<ThroughputPhase> measure(PinnedServer server, ThroughputOptions options, List<Integer> rates, int window,
-      List<ConnectRow> connects, Naming naming) throws Exception {
     Dialect dialect = BroadcastServers.dialect(server.name());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     Recorder latencies = new Recorder(3);
@@ -111,7 +93,7 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
     Publishers load = null;
     try {
       IntFunction<Future<LatencyClient>> subscribe = i -> LatencyClient.subscribe(clients.get(i % clients.size()),
-          server.port(), dialect, naming.subscriberJoin().apply(i), latencies);
+          server.port(), dialect, room(i % rooms), latencies);
       List<LatencyClient> warming = connectAll(Math.min(WARM_UP_CONNECTIONS, rooms * subscribersPerRoom), subscribe);
       warming.forEach(LatencyClient::close);
       long serverCpuBefore = server.cpuMillis();
@@ -123,7 +105,7 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
           subscribers.size() / connectSeconds, (double) (server.cpuMillis() - serverCpuBefore) / subscribers.size(),
           100.0 * (ProcessStats.ownCpuMillis() - generatorCpuBefore) / (connectSeconds * 1000)));
       load = new Publishers(vertx, connectAll(publishers, i -> Publisher.connect(clients.get(i % clients.size()),
-          server.port(), dialect, naming.publisherRoom().apply(i), event, subscribersPerRoom, options.payload)));
+          server.port(), dialect, room(i), event, subscribersPerRoom, options.payload)));
       PhaseMeter meter = new PhaseMeter(server, subscribers, load, latencies);
       Publishers publishing = load;
       long ms = options.seconds * 1000L;

@@ -31,10 +31,12 @@ final class IdleCost implements Callable<Integer> {
   @Option(names = "--rooms", description = "rooms the sessions are spread over (default: ${DEFAULT-VALUE})")
   private int rooms = 100;
 
-  @Option(names = "--settle-seconds", description = "pause after the last join before counting (default: ${DEFAULT-VALUE})")
+  @Option(names = "--settle-seconds",
+      description = "pause after the last join before counting (default: ${DEFAULT-VALUE})")
   private int settleSeconds = 10;
 
-  @Option(names = "--idle-seconds", description = "idle time counted; presence.refreshMs is 25 s (default: ${DEFAULT-VALUE})")
+  @Option(names = "--idle-seconds",
+      description = "idle time counted; presence.refreshMs is 25 s (default: ${DEFAULT-VALUE})")
   private int idleSeconds = 150;
 
   @Option(names = "--window", description = "handshakes in flight at once (default: ${DEFAULT-VALUE})")

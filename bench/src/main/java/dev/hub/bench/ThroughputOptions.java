@@ -14,11 +14,13 @@ final class ThroughputOptions {
   String hubJar = "hub/target/hub.jar";
 
   @Option(names = "--hub-jars", split = ",",
-      description = "LABEL=PATH: other hub builds, measured as server hub-LABEL beside the rest, e.g. before=/tmp/a.jar")
+      description = "LABEL=PATH: other hub builds, measured as server hub-LABEL beside the rest, "
+          + "e.g. before=/tmp/a.jar")
   Map<String, String> hubJars = new java.util.LinkedHashMap<>();
 
   @Option(names = "--hub-flags", split = " ",
-      description = "extra JVM flags for every hub server, e.g. \"-XX:StartFlightRecording=filename=hub.jfr\" to profile")
+      description = "extra JVM flags for every hub server, "
+          + "e.g. \"-XX:StartFlightRecording=filename=hub.jfr\" to profile")
   List<String> hubFlags = new java.util.ArrayList<>();
 
   @Option(names = "--bench-jar", description = "this jar, for the bare server (default: ${DEFAULT-VALUE})")

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Coalescing of PROTOCOL.md section 4 as clients see it: events that are ready for a session in the same
  * event-loop turn leave as one {@code batch} frame, in publish order and within {@code limits.maxFrameBytes};
- * replies neither wait for them nor are held behind them. A publisher sends its publishes in one write, so the hub reads them
- * in one turn; a subscriber on the publisher's event loop then has all their events ready at once. Connections
- * are spread over the loops in turn, so of as many subscribers as there are loops, one shares the publisher's.
+ * replies neither wait for them nor are held behind them. A publisher sends its publishes in one write, so the
+ * hub reads them in one turn; a subscriber on the publisher's event loop then has all their events ready at
+ * once. Connections are spread over the loops in turn, so of as many subscribers as there are loops, one
+ * shares the publisher's.
  */
 class CoalescingTest {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -152,8 +152,11 @@ export interface RequestOptions {
 export interface JoinOptions extends RequestOptions {
   /** Ask for the members in the ack (the joiner included). */
   presence?: boolean;
-  /** The id of the last event the page has of the room (e.g. kept across a reload), for the first join. */
-  since?: string;
+  /**
+   * Where the page's copy of a history room ends (e.g. kept across a reload), for the first join: the last
+   * event's id, or its `{seq, epoch}`. The ack says whether the hub replayed what came after (`recovered`).
+   */
+  since?: string | { seq: number; epoch: string };
 }
 
 export interface PublishOptions extends RequestOptions {

@@ -452,7 +452,9 @@ export class HubClient {
       if (record.epoch != null && ack.epoch !== record.epoch) record.lastSeq = null;
       record.epoch = ack.epoch;
     }
-    if (ack.recovered === false || record.lastSeq == null) record.lastSeq = ack.seq ?? null;
+    // Recovered: the replay follows the ack and moves lastSeq as it comes; until then `since` stays where it was,
+    // so a connection lost before the replay asks for it again. Otherwise the page starts from the room's seq.
+    if (ack.recovered !== true) record.lastSeq = ack.seq ?? null;
     this._settleAll(record.waiters, (w) => w.resolve(ack));
     this._emit(room, '$joined', { type: 'joined', room, members: ack.members, presence: ack.presence,
       pattern: ack.pattern === true, rejoin, recovered: ack.recovered, seq: ack.seq, epoch: ack.epoch });
@@ -644,8 +646,9 @@ export function patternMatches(pattern, room) {
  * the current session is in it (and ever was), where its events got to (for `since`), and the session's state.
  */
 function newRoom(since) {
-  return { opts: { presence: false }, waiters: new Set(), joined: false, everJoined: false, lastId: since ?? null,
-    lastSeq: null, epoch: null, state: null };
+  const position = since != null && typeof since === 'object' ? since : null;
+  return { opts: { presence: false }, waiters: new Set(), joined: false, everJoined: false,
+    lastId: position ? null : since ?? null, lastSeq: position?.seq ?? null, epoch: position?.epoch ?? null, state: null };
 }
 
 function callAll(fns, value) {

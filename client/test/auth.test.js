@@ -1,8 +1,9 @@
-// hub-client.js against a hub with auth on: tokens from getToken on each connect, and what an expired one does.
+// hub-client.js against a hub with auth on: tokens from getToken on each connect, refreshed in place before exp
+// (refused refreshes, rooms left for permissions), and what an expired token does.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { HubProcess, eventually } from './support/hub-process.js';
-import { client, tappedWebSocket, status, collect, atLeast } from './support/clients.js';
+import { client, wire, status, collect, atLeast } from './support/clients.js';
 import { SECRET, token } from './support/tokens.js';
 
 let hub;
@@ -18,10 +19,10 @@ function shortLived(user, seconds) {
     rooms: { join: ['auth.>'], publish: ['auth.>'] } });
 }
 
-test('with getToken the session outlives each token: refreshed in place, or a fresh one on reconnect', async (t) => {
+test('with getToken the token is refreshed in place before exp, without reconnecting', async (t) => {
   const issued = [];
-  const frames = [];
-  const c = client(hub.wsUrl, { WebSocket: tappedWebSocket(frames), getToken: async () => {
+  const net = wire();
+  const c = client(hub.wsUrl, { WebSocket: net.WebSocket, getToken: async () => {
     const fresh = shortLived('ann', 2);
     issued.push(JSON.parse(Buffer.from(fresh.split('.')[1], 'base64url')).exp * 1000);
     return fresh;
@@ -29,25 +30,61 @@ test('with getToken the session outlives each token: refreshed in place, or a fr
   t.after(() => c.close());
   const statuses = [];
   c.onStatus((s) => statuses.push(s));
-  const joins = collect(c, 'auth.room', '$joined');
   const events = collect(c, 'auth.room', 'chat');
   await c.join('auth.room');
+  assert.equal(net.received[0].exp * 1000, issued[0], 'welcome carries the token\'s exp');
 
-  // Past the first token's exp, with the next token still valid.
-  const refreshes = frames[0].exp !== undefined; // a hub that sends welcome.exp takes `refresh` (PROTOCOL.md 6)
-  await eventually(() => issued.length >= 2 && Date.now() > issued[0] + 300 && c.getSnapshot().state === 'connected'
-    && (refreshes || joins.length >= 2), 'a second token, in use after the first one expired', 8000);
+  // Past the first token's exp, on the same connection.
+  await eventually(() => issued.length >= 2 && Date.now() > issued[0] + 300, 'a second token, past the first one\'s exp', 8000);
   await c.publish('auth.room', 'chat', 'after the first exp');
   await atLeast(events, 1, 'events');
   assert.equal(events[0].from, 'ann');
-  const retries = statuses.filter((s) => s.state === 'reconnecting' && s.attempt > 0);
-  if (refreshes) {
-    assert.deepEqual(retries, [], 'refreshed without reconnecting');
-  } else {
-    assert.ok(retries.length >= 1, 'the hub closed the expired session (4001)');
-    assert.ok(retries.every((s) => s.delayMs === 0), 'and the client came back at once with a fresh token');
-    assert.equal(joins.at(-1).rejoin, true);
-  }
+  const refreshes = net.sentOf('refresh');
+  assert.ok(refreshes.length >= 1, 'sent refresh');
+  const acks = net.received.filter((f) => f.type === 'ack' && refreshes.some((r) => r.ref === f.ref));
+  assert.ok(acks.length >= 1 && acks[0].exp * 1000 === issued[1], 'the ack carries the new exp');
+  assert.equal(net.sockets.length, 1, 'one connection throughout');
+  assert.deepEqual(statuses.map((s) => s.state), ['reconnecting', 'connected'], 'never reconnecting');
+});
+
+test('a refused refresh reaches onError: forbidden for another user, unauthorized for a bad token', async (t) => {
+  const refresh = { forbidden: shortLived('someone-else', 60),
+    unauthorized: shortLived('dan', 60).slice(0, -4) + 'AAAA' };
+  const errors = {};
+  await Promise.all(Object.keys(refresh).map(async (code) => {
+    let calls = 0;
+    const c = client(hub.wsUrl, { getToken: () => (calls++ === 0 ? shortLived('dan', 2) : refresh[code]) });
+    t.after(() => c.close());
+    errors[code] = [];
+    c.onError((e) => errors[code].push(e));
+    await status(c, 'connected');
+    await eventually(() => errors[code].length > 0, 'an error for the refresh', 5000);
+  }));
+  assert.deepEqual(errors.forbidden.map((e) => e.code), ['forbidden']);
+  assert.deepEqual(errors.unauthorized.map((e) => e.code), ['unauthorized']);
+  assert.equal(errors.forbidden[0].frame.type, 'error', 'the hub\'s error frame');
+});
+
+test('a refresh whose token no longer allows a room: left with reason permissions, not rejoined', async (t) => {
+  const narrow = () => token({ sub: 'eve', exp: Math.floor(Date.now() / 1000) + 60, rooms: { join: ['auth.keep'] } });
+  let calls = 0;
+  const net = wire();
+  const c = client(hub.wsUrl, { WebSocket: net.WebSocket, backoff: { initialMs: 20, maxMs: 50 },
+    getToken: () => (calls++ === 0 ? shortLived('eve', 2) : narrow()) });
+  t.after(() => c.close());
+  const left = collect(c, 'auth.drop', '$left');
+  const kept = collect(c, 'auth.keep', '$left');
+  await Promise.all([c.join('auth.keep'), c.join('auth.drop')]);
+
+  await atLeast(left, 1, '$left', 5000);
+  assert.deepEqual(left, [{ type: 'left', room: 'auth.drop', reason: 'permissions' }]);
+  assert.deepEqual(kept, []);
+
+  net.cut();
+  net.restore();
+  await eventually(() => net.sockets.length === 2 && net.sentOf('join').length === 3, 'the rejoin', 5000);
+  assert.deepEqual(net.sentOf('join').map((f) => f.room), ['auth.keep', 'auth.drop', 'auth.keep'],
+    'only the room still allowed is rejoined');
 });
 
 test('without getToken, a token that expires while connected (4001) leaves the client offline', async (t) => {

@@ -18,6 +18,61 @@ export function tappedWebSocket(frames) {
   };
 }
 
+/**
+ * `ws` the test watches and cuts, as a flaky network would: `sent` and `received` hold every frame (parsed),
+ * `sockets` each socket the client opened. cut() drops the current connection (no closing handshake) and makes
+ * each new one fail to connect until restore(); cutAfter(match) does so right after the client got the first
+ * frame that matches, so nothing after that frame reaches it.
+ */
+export function wire() {
+  const tap = { sent: [], received: [], sockets: [], down: false, cutAfterFrame: null };
+  tap.WebSocket = class WiredWebSocket extends WebSocket {
+    constructor(url, protocols) {
+      super(tap.down ? unreachable(url) : url, protocols);
+      tap.sockets.push(this);
+    }
+
+    // The client listens through onmessage: each frame passes here first, so the test can cut in between two.
+    set onmessage(fn) {
+      super.onmessage = fn && ((message) => {
+        if (this.readyState !== WebSocket.OPEN) return;
+        const frame = JSON.parse(message.data);
+        tap.received.push(frame);
+        fn(message);
+        if (tap.cutAfterFrame?.(frame)) {
+          tap.cutAfterFrame = null;
+          tap.cut();
+        }
+      });
+    }
+
+    get onmessage() {
+      return super.onmessage;
+    }
+
+    send(text, ...rest) {
+      tap.sent.push(JSON.parse(text));
+      return super.send(text, ...rest);
+    }
+  };
+  tap.cut = () => {
+    tap.down = true;
+    tap.sockets.at(-1).terminate();
+  };
+  tap.cutAfter = (match) => { tap.cutAfterFrame = match; };
+  tap.restore = () => { tap.down = false; };
+  /** Frames of one type the client sent (and of one room, when given). */
+  tap.sentOf = (type, room) => tap.sent.filter((f) => f.type === type && (room === undefined || f.room === room));
+  return tap;
+}
+
+/** The same URL on port 1 of loopback, where nothing listens: the connection is refused at once. */
+function unreachable(url) {
+  const down = new URL(url);
+  down.port = '1';
+  return down.toString();
+}
+
 /** Resolves when the client's status is in `state` (and passes `also`), bounded. */
 export function status(hub, state, also = () => true, boundMs = 10000) {
   return eventually(() => {

@@ -23,6 +23,9 @@ export async function plainPage(token: string): Promise<void> {
   hub.on('project.*', '*', (e) => console.log(e.room, e.event));
 
   const ack = await hub.join('lobby', { presence: true });
+  const kept = await hub.join('chat:lobby', { since: { seq: 41, epoch: 'e1' } });
+  if (kept.recovered === false) console.log('reload from', kept.seq, kept.epoch);
+  await hub.join('chat:other', { since: 'last-event-id' });
   const count: number | undefined = ack.members;
   const id: string = await hub.publish('lobby', 'chat', { text: 'hi' }, { id: 'm-1', echo: false });
   const members: Member[] = await hub.presence('lobby');

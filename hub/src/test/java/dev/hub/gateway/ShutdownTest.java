@@ -119,11 +119,11 @@ class ShutdownTest {
         WsClient connected = hub.connect()) {
       connected.join("draining");
       assertEquals(200, hub.get("/ready").statusCode());
+      Checkpoint refused = test.checkpoint();
       expectByeAnd1001(test, test.checkpoint(), connected, frames -> { });
 
       hub.hub().startDraining();
 
-      Checkpoint refused = test.checkpoint();
       hub.webSockets().connect(WsClient.options(hub.port(), "user=late")).onComplete(test.failing(refusal ->
           test.verify(() -> {
             assertTrue(refusal instanceof UpgradeRejectedException, refusal::toString);

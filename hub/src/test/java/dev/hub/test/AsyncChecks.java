@@ -18,9 +18,14 @@ public final class AsyncChecks {
 
   /** Waits at most {@link WsClient#WAIT_MS} for {@code test} to complete; {@code what} names it in a failure. */
   public static void await(VertxTestContext test, String what) {
+    await(test, what, WsClient.WAIT_MS);
+  }
+
+  /** Waits at most {@code waitMs} for {@code test} to complete, for work longer than a few exchanges. */
+  public static void await(VertxTestContext test, String what, long waitMs) {
     boolean completed;
     try {
-      completed = test.awaitCompletion(WsClient.WAIT_MS, TimeUnit.MILLISECONDS);
+      completed = test.awaitCompletion(waitMs, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       fail("interrupted while waiting for " + what);
@@ -34,7 +39,7 @@ public final class AsyncChecks {
       throw new AssertionError(what + " failed: " + cause, cause);
     }
     if (!completed) {
-      fail(what + " not within " + WsClient.WAIT_MS + " ms; checkpoints not flagged at "
+      fail(what + " not within " + waitMs + " ms; checkpoints not flagged at "
           + test.unsatisfiedCheckpointCallSites());
     }
   }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -39,7 +40,7 @@ public final class WsClient implements AutoCloseable {
   private final List<JsonNode> frames = new ArrayList<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private final Promise<Integer> closed = Promise.promise();
-  private int nextRef;
+  private final AtomicInteger nextRef = new AtomicInteger();
 
   private WsClient(ClientWebSocket socket) {
     this.socket = socket;
@@ -204,13 +205,23 @@ public final class WsClient implements AutoCloseable {
 
   /** Sends a request with a fresh numeric ref and waits for the reply carrying that ref. */
   public JsonNode request(Object... fields) {
-    int ref = ++nextRef;
+    return await(sendWithRef(fields));
+  }
+
+  /** Sends a request with a fresh numeric ref; the future is the reply carrying that ref. */
+  public Future<JsonNode> requestAsync(Object... fields) {
+    return next(sendWithRef(fields));
+  }
+
+  /** Sends the frame with a fresh ref and returns what matches its reply. */
+  private Predicate<JsonNode> sendWithRef(Object... fields) {
+    int ref = nextRef.incrementAndGet();
     Object[] withRef = new Object[fields.length + 2];
     System.arraycopy(fields, 0, withRef, 0, fields.length);
     withRef[fields.length] = "ref";
     withRef[fields.length + 1] = ref;
     send(withRef);
-    return await(f -> f.has("ref") && f.get("ref").asInt() == ref && !"event".equals(f.path("type").asText()));
+    return f -> f.has("ref") && f.get("ref").asInt() == ref && !"event".equals(f.path("type").asText());
   }
 
   /** Joins a room and checks the ack. */

@@ -78,6 +78,8 @@ public final class Hub {
   }
 
   private final Vertx vertx;
+  /** What this hub owns of its Vert.x: all of it when it created it, its own deployments otherwise. */
+  private final VertxShare share;
   private final HubConfig config;
   private final NodeIdentity identity;
   private final NodeState state;
@@ -89,10 +91,11 @@ public final class Hub {
   /** The NATS bridge, or {@code null}: it gets its own share of the grace at a stop. */
   private final NatsBridge bridge;
 
-  private Hub(Vertx vertx, HubConfig config, NodeIdentity identity, NodeState state, PresenceService presence,
+  private Hub(VertxShare share, HubConfig config, NodeIdentity identity, NodeState state, PresenceService presence,
       NodeSessions sessions, int port, String presenceDeployment, List<Supplier<Future<Void>>> beforeClose,
       NatsBridge bridge) {
-    this.vertx = vertx;
+    this.vertx = share.vertx();
+    this.share = share;
     this.config = config;
     this.identity = identity;
     this.state = state;
@@ -104,22 +107,22 @@ public final class Hub {
     this.bridge = bridge;
   }
 
-  /** Starts a node. Blocks briefly to resolve the host name and, for port 0, a free port. */
+  /**
+   * Starts a node on a Vert.x of its own, which {@link #stop} closes. Blocks briefly to resolve the host name and,
+   * for port 0, a free port.
+   */
   public static Future<Hub> start(HubConfig config) {
     int eventLoops = Runtime.getRuntime().availableProcessors();
     VertxOptions options = new VertxOptions().setEventLoopPoolSize(eventLoops);
-    int port = config.http().port() != 0 ? config.http().port() : freePort(config.http().host());
-    NodeIdentity identity = new NodeIdentity(config.node().name() != null ? config.node().name()
-        : hostName() + ":" + port);
-    String publicKey = TokenVerifier.readPublicKey(config.auth());
     if (!config.cluster().enabled()) {
-      Vertx vertx = Vertx.vertx(options);
-      Shared single = new Shared(new LocalPresenceStore(), new LocalRoomBroker(), new LocalDedup(config.dedup()),
-          new LocalHistory(config.history()), () -> Readiness.DISABLED, () -> true);
-      return wire(vertx, config, identity, publicKey, port, eventLoops, single, new ArrayList<>());
+      return startSingle(config, VertxShare.owned(Vertx.vertx(options)), eventLoops);
     }
+    int port = port(config);
+    NodeIdentity identity = identity(config, port);
+    String publicKey = TokenVerifier.readPublicKey(config.auth());
     return ClusterBootstrap.start(config, identity.name(), options).compose(clustered -> {
       Vertx vertx = clustered.vertx();
+      VertxShare share = VertxShare.owned(vertx);
       var hazelcast = clustered.manager().getHazelcastInstance();
       HazelcastPresenceStore store = new HazelcastPresenceStore(vertx, hazelcast);
       ClusterRoomBroker broker = new ClusterRoomBroker(vertx, hazelcast, identity.name(),
@@ -131,7 +134,7 @@ public final class Hub {
           new HazelcastHistory(vertx, hazelcast, config.history()), cluster, store::isOldestMember);
       List<Supplier<Future<Void>>> beforeClose = new ArrayList<>();
       return broker.start()
-          .compose(v -> wire(vertx, config, identity, publicKey, port, eventLoops, shared, beforeClose))
+          .compose(v -> wire(share, config, identity, publicKey, port, eventLoops, shared, beforeClose))
           .onSuccess(hub -> {
             NodeFailureCleanup cleanup = new NodeFailureCleanup(hazelcast, store, hub.presence);
             cleanup.start();
@@ -140,16 +143,47 @@ public final class Hub {
               return broker.stop();
             });
           })
-          .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
+          .recover(failure -> share.release().transform(v -> Future.failedFuture(failure)));
     });
+  }
+
+  /**
+   * Starts a single node on a Vert.x that the caller owns and closes, such as an embedding application's or a
+   * test's: {@link #stop} undeploys what this hub deployed and leaves that Vert.x running. A cluster member needs
+   * a Vert.x built with the cluster manager, so it always has its own ({@link #start(HubConfig)}).
+   *
+   * @throws IllegalArgumentException when {@code cluster.enabled} is set
+   */
+  public static Future<Hub> start(HubConfig config, Vertx vertx) {
+    if (config.cluster().enabled()) {
+      throw new IllegalArgumentException("a cluster member starts on its own clustered Vert.x: use start(config)");
+    }
+    return startSingle(config, VertxShare.borrowed(vertx), Runtime.getRuntime().availableProcessors());
+  }
+
+  private static Future<Hub> startSingle(HubConfig config, VertxShare share, int eventLoops) {
+    int port = port(config);
+    Shared single = new Shared(new LocalPresenceStore(), new LocalRoomBroker(), new LocalDedup(config.dedup()),
+        new LocalHistory(config.history()), () -> Readiness.DISABLED, () -> true);
+    return wire(share, config, identity(config, port), TokenVerifier.readPublicKey(config.auth()), port, eventLoops,
+        single, new ArrayList<>());
+  }
+
+  private static int port(HubConfig config) {
+    return config.http().port() != 0 ? config.http().port() : freePort(config.http().host());
+  }
+
+  private static NodeIdentity identity(HubConfig config, int port) {
+    return new NodeIdentity(config.node().name() != null ? config.node().name() : hostName() + ":" + port);
   }
 
   /**
    * Builds every part in dependency order and deploys the verticles: presence, then the NATS bridge (so it hears
    * every publish and join from the first client on), then one gateway per event loop.
    */
-  private static Future<Hub> wire(Vertx vertx, HubConfig config, NodeIdentity identity, String publicKey, int port,
-      int eventLoops, Shared shared, List<Supplier<Future<Void>>> beforeClose) {
+  private static Future<Hub> wire(VertxShare share, HubConfig config, NodeIdentity identity, String publicKey,
+      int port, int eventLoops, Shared shared, List<Supplier<Future<Void>>> beforeClose) {
+    Vertx vertx = share.vertx();
     HubMetrics metrics = new HubMetrics(shared.broker()::localRooms);
     EventIds ids = new EventIds(identity.tag());
     NodeInfo self = new NodeInfo(identity.name(), config.http().host() + ":" + port, 0, identity.startedAt());
@@ -184,18 +218,17 @@ public final class Hub {
         new BatchPolicy(config.batch().events()), verifier, new ConnectionCounter(config.limits().connectionsPerIp()),
         origins, bridge != null ? bridge.requests() : RequestRelay.UNAVAILABLE, internals, api, sessions);
 
-    return deployBridge(vertx, bridge, beforeClose)
-        .compose(v -> vertx.deployVerticle(new PresenceVerticle(presence, config.presence(),
-            sessions::reassertPresence)))
+    return deployBridge(share, bridge, beforeClose)
+        .compose(v -> share.deploy(new PresenceVerticle(presence, config.presence(), sessions::reassertPresence)))
         // Listed before the first session, so that no sweep takes its sessions for a node's that is unknown.
         .compose(presenceId -> presence.registerNode()
-            .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(gateway, port),
+            .compose(v -> share.deploy(() -> new GatewayVerticle(gateway, port),
                 new DeploymentOptions().setInstances(eventLoops)))
             // The control API's commands reach this node's sessions once its gateways hold them.
-            .compose(gateways -> vertx.deployVerticle(new ControlVerticle(identity.name(), sessions)))
-            .map(id -> new Hub(vertx, config, identity, state, presence, sessions, port, presenceId, beforeClose,
+            .compose(gateways -> share.deploy(new ControlVerticle(identity.name(), sessions)))
+            .map(id -> new Hub(share, config, identity, state, presence, sessions, port, presenceId, beforeClose,
                 bridge)))
-        .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
+        .recover(failure -> share.release().transform(v -> Future.failedFuture(failure)));
   }
 
   /**
@@ -203,12 +236,13 @@ public final class Hub {
    * from the first client on. It stops before Vert.x closes, once the drained sessions' presence leaves are in
    * its buffer; {@link #stop} gives it its share of the grace first.
    */
-  private static Future<Void> deployBridge(Vertx vertx, NatsBridge bridge, List<Supplier<Future<Void>>> beforeClose) {
+  private static Future<Void> deployBridge(VertxShare share, NatsBridge bridge,
+      List<Supplier<Future<Void>>> beforeClose) {
     if (bridge == null) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(bridge).map(id -> {
-      beforeClose.add(() -> vertx.undeploy(id));
+    return share.deploy(bridge).map(id -> {
+      beforeClose.add(() -> share.undeploy(id));
       return null;
     });
   }
@@ -239,9 +273,10 @@ public final class Hub {
 
   /**
    * Graceful stop: refuse new connections, flush and {@code bye} every session, close 1001, remove presence,
-   * hand NATS what the bridge holds or write it to the dead-letter file, leave the cluster, close Vert.x. Each step
-   * has its share of {@code shutdown.graceMs}, counted from the start: the drain up to a half, so that the bridge,
-   * which hears the drained sessions' leaves, always has until seven eighths; closing Vert.x has the rest.
+   * hand NATS what the bridge holds or write it to the dead-letter file, leave the cluster, close Vert.x (or, on a
+   * Vert.x the caller owns, undeploy this hub's verticles). Each step has its share of {@code shutdown.graceMs},
+   * counted from the start: the drain up to a half, so that the bridge, which hears the drained sessions' leaves,
+   * always has until seven eighths; closing Vert.x has the rest.
    */
   public Future<Void> stop() {
     long graceMs = config.shutdown().graceMs();
@@ -250,7 +285,7 @@ public final class Hub {
     state.startDraining();
     return sessions.drain()
         // Presence's timers stop first, so that nothing lists this node again once it is unregistered.
-        .compose(v -> vertx.undeploy(presenceDeployment))
+        .compose(v -> share.undeploy(presenceDeployment))
         .compose(v -> presence.unregisterNode())
         .timeout(graceMs / 2, TimeUnit.MILLISECONDS)
         .onFailure(e -> LOG.warn("drain did not finish in time: {}", e.getMessage()))
@@ -264,7 +299,7 @@ public final class Hub {
               TimeUnit.MILLISECONDS);
         })
         .onFailure(e -> LOG.warn("stop did not finish in time: {}", e.getMessage()))
-        .transform(v -> vertx.close().timeout(Math.max(1, started + graceMs - System.currentTimeMillis()),
+        .transform(v -> share.release().timeout(Math.max(1, started + graceMs - System.currentTimeMillis()),
             TimeUnit.MILLISECONDS))
         .mapEmpty();
   }

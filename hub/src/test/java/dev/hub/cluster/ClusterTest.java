@@ -1,14 +1,20 @@
 package dev.hub.cluster;
 
+import static dev.hub.test.AsyncChecks.expectClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
 import dev.hub.test.TestCluster;
 import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,14 +23,20 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Three real nodes in one JVM, clustered through Hazelcast, behaving as one hub. */
+/**
+ * Three real nodes in one JVM, clustered through Hazelcast, behaving as one hub. Each node has its own clustered
+ * Vert.x, stopped after the class; the clients run on the class's Vert.x from the extension, and what arrives at
+ * many members is a checkpoint per member.
+ */
+@ExtendWith(VertxExtension.class)
 class ClusterTest {
   private static TestCluster cluster;
 
   @BeforeAll
-  static void startCluster() {
-    cluster = TestCluster.start(3);
+  static void startCluster(Vertx clients) {
+    cluster = TestCluster.start(clients, 3);
   }
 
   @AfterAll
@@ -33,7 +45,7 @@ class ClusterTest {
   }
 
   @Test
-  void broadcastsReachEveryMemberOnEveryNodeExactlyOnceAndInOrder() {
+  void broadcastsReachEveryMemberOnEveryNodeExactlyOnceAndInOrder(VertxTestContext test) {
     List<WsClient> members = new ArrayList<>();
     try {
       for (TestHub node : cluster.nodes()) {
@@ -45,25 +57,30 @@ class ClusterTest {
       }
       WsClient publisher = members.get(0);
       int count = 300;
+      Checkpoint delivered = test.checkpoint(members.size());
+      for (WsClient member : members) {
+        member.nextEvents("fanout", count + 1).onComplete(test.succeeding(events -> test.verify(() -> {
+          for (int i = 0; i < count; i++) {
+            assertEquals(i, events.get(i).get("data").asInt(), "event " + i + " in order");
+          }
+          // The one published after the 300 proves nothing extra was queued behind them.
+          assertEquals("end", events.get(count).get("event").asText());
+          assertEquals(count + 1, events.size(), "no batch ran past the end");
+          delivered.flag();
+        })));
+      }
       for (int i = 0; i < count; i++) {
         publisher.send("type", "publish", "room", "fanout", "event", "tick", "data", i);
       }
-      for (WsClient member : members) {
-        List<JsonNode> events = member.events("fanout", count);
-        for (int i = 0; i < count; i++) {
-          assertEquals(i, events.get(i).get("data").asInt(), "event " + i + " in order");
-        }
-        // One more event proves nothing extra was queued behind the 300.
-        publisher.request("type", "publish", "room", "fanout", "event", "end");
-        assertEquals("end", member.events("fanout", 1).get(0).get("event").asText());
-      }
+      publisher.request("type", "publish", "room", "fanout", "event", "end");
+      AsyncChecks.await(test, count + 1 + " events at each of " + members.size() + " members");
     } finally {
       members.forEach(WsClient::close);
     }
   }
 
   @Test
-  void publishersOnEveryNodeKeepTheirOwnOrder() {
+  void publishersOnEveryNodeKeepTheirOwnOrder(VertxTestContext test) {
     List<WsClient> clients = new ArrayList<>();
     try {
       for (TestHub node : cluster.nodes()) {
@@ -72,19 +89,25 @@ class ClusterTest {
         clients.add(client);
       }
       int perPublisher = 100;
+      int total = perPublisher * clients.size();
+      Checkpoint delivered = test.checkpoint(clients.size());
+      for (WsClient client : clients) {
+        client.nextEvents("many-publishers", total).onComplete(test.succeeding(events -> test.verify(() -> {
+          int[] next = new int[clients.size()];
+          for (JsonNode event : events) {
+            int p = Integer.parseInt(event.get("event").asText().substring(1));
+            assertEquals(next[p]++, event.get("data").asInt(), "publisher " + p + " order");
+          }
+          assertEquals(total, events.size());
+          delivered.flag();
+        })));
+      }
       for (int i = 0; i < perPublisher; i++) {
         for (int p = 0; p < clients.size(); p++) {
           clients.get(p).send("type", "publish", "room", "many-publishers", "event", "p" + p, "data", i);
         }
       }
-      for (WsClient client : clients) {
-        List<JsonNode> events = client.events("many-publishers", perPublisher * clients.size());
-        int[] next = new int[clients.size()];
-        for (JsonNode event : events) {
-          int p = Integer.parseInt(event.get("event").asText().substring(1));
-          assertEquals(next[p]++, event.get("data").asInt(), "publisher " + p + " order");
-        }
-      }
+      AsyncChecks.await(test, total + " events at each of " + clients.size() + " members");
     } finally {
       clients.forEach(WsClient::close);
     }
@@ -180,7 +203,7 @@ class ClusterTest {
   }
 
   @Test
-  void aNodeThatJoinsLaterAndThenStopsGracefullyTakesItsSessionsAlong() {
+  void aNodeThatJoinsLaterAndThenStopsGracefullyTakesItsSessionsAlong(VertxTestContext test) {
     TestHub late = cluster.addNode();
     try (WsClient early = cluster.node(0).connect("user=early")) {
       early.join("late-room");
@@ -191,8 +214,9 @@ class ClusterTest {
       lateMember.request("type", "publish", "room", "late-room", "event", "from-late");
       assertEquals("from-late", early.events("late-room", 1).get(0).get("event").asText());
 
+      expectClose(test, test.checkpoint(), lateMember, 1001);
       late.stop();
-      assertEquals(1001, lateMember.awaitClose());
+      AsyncChecks.await(test, "close 1001 of the stopped node's session");
       // Read your writes: once the stop is done, every node already shows the sessions gone.
       for (int i = 0; i < 3; i++) {
         JsonNode room = Frames.parse(cluster.node(i).get("/api/rooms/late-room/presence").body());
@@ -205,7 +229,7 @@ class ClusterTest {
   }
 
   @Test
-  void presenceUnderChurnEndsWithExactlyTheExpectedMembers() {
+  void presenceUnderChurnEndsWithExactlyTheExpectedMembers(VertxTestContext test) {
     int perNode = 8;
     int cycles = 40;
     List<String> rooms = List.of("churn-0", "churn-1", "churn-2", "churn-3");
@@ -215,6 +239,13 @@ class ClusterTest {
         for (int i = 0; i < perNode; i++) {
           clients.add(node.connect("user=churner-" + clients.size()));
         }
+      }
+      Checkpoint acked = test.checkpoint(clients.size());
+      for (WsClient client : clients) {
+        client.next(f -> "final".equals(f.path("ref").asText())).onComplete(test.succeeding(ack -> test.verify(() -> {
+          assertEquals("ack", ack.get("type").asText(), ack::toString);
+          acked.flag();
+        })));
       }
       // Each client joins and leaves every room many times without waiting, ending in room (index mod 4).
       for (int c = 0; c < clients.size(); c++) {
@@ -226,10 +257,7 @@ class ClusterTest {
         }
         client.send("type", "join", "room", rooms.get(c % rooms.size()), "ref", "final");
       }
-      for (WsClient client : clients) {
-        JsonNode ack = client.await(f -> "final".equals(f.path("ref").asText()));
-        assertEquals("ack", ack.get("type").asText(), ack::toString);
-      }
+      AsyncChecks.await(test, "the final join acknowledged at each of " + clients.size() + " clients");
       for (int r = 0; r < rooms.size(); r++) {
         Set<String> expected = new HashSet<>();
         for (int c = r; c < clients.size(); c += rooms.size()) {

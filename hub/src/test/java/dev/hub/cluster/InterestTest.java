@@ -3,27 +3,35 @@ package dev.hub.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.Eventually;
 import dev.hub.test.TestCluster;
 import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A join is acknowledged only once a publish from any node reaches it, whatever is starting at the time: joins
- * made while a node joins the cluster, and during a cold start of three, all get every node's publishes.
+ * made while a node joins the cluster, and during a cold start of three, all get every node's publishes. The
+ * nodes run on their own clustered Vert.x, stopped at the end of each test; the clients on the test's Vert.x,
+ * and every member's events are a checkpoint.
  */
+@ExtendWith(VertxExtension.class)
 class InterestTest {
   private static final int MAX_JOINS = 150;
 
   @Test
-  void joinsWhileANodeStartsGetThatNodesPublishes() {
-    try (TestCluster cluster = TestCluster.start(2)) {
+  void joinsWhileANodeStartsGetThatNodesPublishes(Vertx vertx, VertxTestContext test) {
+    try (TestCluster cluster = TestCluster.start(vertx, 2)) {
       Future<TestHub> starting = cluster.addNodeAsync();
       List<WsClient> members = new ArrayList<>();
       try {
@@ -38,13 +46,14 @@ class InterestTest {
         late.join("starting");
         members.add(late);
         assertTrue(members.size() >= 2, "a join was made while the node started, and one after");
+        expectOneEventFromEachNode(test, members, "starting", 3);
         for (TestHub publisher : cluster.nodes()) {
           try (WsClient client = publisher.connect()) {
             client.join("starting");
             client.request("type", "publish", "room", "starting", "event", "from", "data", publisher.hub().name());
           }
         }
-        assertEveryMemberGot(members, "starting", 3);
+        AsyncChecks.await(test, "an event from each node at each of " + members.size() + " members");
       } catch (Exception e) {
         throw new AssertionError("the third node did not start", e);
       } finally {
@@ -54,9 +63,9 @@ class InterestTest {
   }
 
   @Test
-  void joinsDuringAColdStartOfThreeGetEveryNodesPublishes() {
+  void joinsDuringAColdStartOfThreeGetEveryNodesPublishes(Vertx vertx, VertxTestContext test) {
     List<Future<TestHub>> nodes = new ArrayList<>();
-    try (TestCluster cluster = TestCluster.starting(3, nodes)) {
+    try (TestCluster cluster = TestCluster.starting(vertx, 3, nodes)) {
       List<WsClient> members = new ArrayList<>();
       try {
         Eventually.until("a first node up", 90_000, () -> cluster.nodes().size(), n -> n > 0);
@@ -68,13 +77,14 @@ class InterestTest {
         }
         TestCluster.awaitAll(nodes);
         cluster.nodes().forEach(InterestTest::awaitReady);
+        expectOneEventFromEachNode(test, members, "cold", 3);
         for (TestHub publisher : cluster.nodes()) {
           try (WsClient client = publisher.connect()) {
             client.join("cold");
             client.request("type", "publish", "room", "cold", "event", "from", "data", publisher.hub().name());
           }
         }
-        assertEveryMemberGot(members, "cold", 3);
+        AsyncChecks.await(test, "an event from each node at each of " + members.size() + " members");
       } finally {
         members.forEach(WsClient::close);
       }
@@ -85,11 +95,16 @@ class InterestTest {
     Eventually.until(node.hub().name() + " ready", 30_000, () -> node.get("/ready").statusCode(), s -> s == 200);
   }
 
-  private static void assertEveryMemberGot(List<WsClient> members, String room, int publishers) {
+  /** A checkpoint for each member, flagged once it has its first {@code publishers} events, all from different nodes. */
+  private static void expectOneEventFromEachNode(VertxTestContext test, List<WsClient> members, String room,
+      int publishers) {
+    Checkpoint delivered = test.checkpoint(members.size());
     for (WsClient member : members) {
-      List<JsonNode> events = member.events(room, publishers);
-      assertEquals(publishers, events.stream().map(e -> e.get("data").asText()).distinct().count(),
-          () -> "one event from each node: " + events);
+      member.nextEvents(room, publishers).onComplete(test.succeeding(events -> test.verify(() -> {
+        assertEquals(publishers, events.stream().map(e -> e.get("data").asText()).distinct().count(),
+            () -> "one event from each node: " + events);
+        delivered.flag();
+      })));
     }
   }
 }

@@ -3,53 +3,52 @@ package dev.hub.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.Frames;
 import dev.hub.test.HubQueries;
 import dev.hub.test.TestCluster;
 import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Join and leave churn on one node of two, with presence vouched for as often as the config allows: every
- * acknowledged leave stays a leave on both nodes, and each is announced exactly once.
+ * acknowledged leave stays a leave on both nodes, and each is announced exactly once. The nodes run on their own
+ * clustered Vert.x, stopped at the end of the test; the clients on the test's Vert.x, each client's rounds a chain
+ * of requests and its last acknowledged leave a checkpoint.
  */
+@ExtendWith(VertxExtension.class)
 class PresenceChurnTest {
   private static final int CLIENTS = 30;
   private static final int ROUNDS = 60;
+  private static final long ROUNDS_WAIT_MS = 120_000;
 
   @Test
-  void churnLeavesNoGhostAndAnnouncesEveryLeaveOnce() throws Exception {
-    try (TestCluster cluster = TestCluster.start(2, "presence.refreshMs", "10", "presence.sweepMs", "50");
+  void churnLeavesNoGhostAndAnnouncesEveryLeaveOnce(Vertx vertx, VertxTestContext test) {
+    try (TestCluster cluster = TestCluster.start(vertx, 2, "presence.refreshMs", "10", "presence.sweepMs", "50");
         WsClient observer = cluster.node(1).connect("user=observer")) {
       observer.join("churn");
       List<WsClient> clients = new ArrayList<>();
-      ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
       try {
         for (int i = 0; i < CLIENTS; i++) {
           clients.add(cluster.node(0).connect("user=churner-" + i));
         }
-        List<Future<?>> rounds = new ArrayList<>();
+        Checkpoint churned = test.checkpoint(CLIENTS);
         for (WsClient client : clients) {
-          rounds.add(pool.submit(() -> {
-            for (int r = 0; r < ROUNDS; r++) {
-              client.join("churn");
-              JsonNode left = client.request("type", "leave", "room", "churn");
-              assertEquals("ack", left.path("type").asText(), left::toString);
-            }
-          }));
+          rounds(client, ROUNDS).onComplete(test.succeeding(v -> churned.flag()));
         }
-        for (Future<?> round : rounds) {
-          round.get(120, TimeUnit.SECONDS);
-        }
+        AsyncChecks.await(test, ROUNDS + " acknowledged join and leave rounds at each of " + CLIENTS + " clients",
+            ROUNDS_WAIT_MS);
         assertOnlyObserver(cluster, "right after the last leave was acknowledged");
 
         // Presence is vouched for every 10 ms: give the refresh many turns to bring a ghost back, then look again.
@@ -82,9 +81,23 @@ class PresenceChurnTest {
         assertEquals(List.of(), observer.takeAll(f -> "presence_diff".equals(f.path("type").asText())));
       } finally {
         clients.forEach(WsClient::close);
-        pool.shutdownNow();
       }
     }
+  }
+
+  /** {@code remaining} rounds of a join then a leave of the room, each sent once the one before is acknowledged. */
+  private static Future<Void> rounds(WsClient client, int remaining) {
+    if (remaining == 0) {
+      return Future.succeededFuture();
+    }
+    return client.requestAsync("type", "join", "room", "churn").compose(PresenceChurnTest::acked)
+        .compose(joined -> client.requestAsync("type", "leave", "room", "churn")).compose(PresenceChurnTest::acked)
+        .compose(leftRoom -> rounds(client, remaining - 1));
+  }
+
+  private static Future<Void> acked(JsonNode reply) {
+    return "ack".equals(reply.path("type").asText()) ? Future.succeededFuture()
+        : Future.failedFuture(new AssertionError("not acknowledged: " + reply));
   }
 
   private static void assertOnlyObserver(TestCluster cluster, String when) {

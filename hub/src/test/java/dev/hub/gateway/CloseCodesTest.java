@@ -1,5 +1,6 @@
 package dev.hub.gateway;
 
+import static dev.hub.test.AsyncChecks.expectClose;
 import static dev.hub.test.HubQueries.metric;
 import static dev.hub.test.HubQueries.metricOrZero;
 import static dev.hub.test.HubQueries.roomPresenceCount;
@@ -10,20 +11,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
 import dev.hub.test.RawWebSocket;
 import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The close codes of PROTOCOL.md sections 1 and 2, each triggered for real: 1000, 1009, 4000 and 4008. Every
  * closed session leaves presence, the sessions around it keep working, and {@code /metrics} counts the close
- * under its code.
+ * under its code. Each hub and its clients run on the test's Vert.x; a close code arriving is a checkpoint.
  */
+@ExtendWith(VertxExtension.class)
 class CloseCodesTest {
   private static final int MAX_FRAME_BYTES = 1024;
   private static final long HEARTBEAT_TIMEOUT_MS = 400;
@@ -31,10 +39,11 @@ class CloseCodesTest {
   /** Far more than loopback buffers and the queue bound can hold; the test stops as soon as the close is seen. */
   private static final int MAX_FLOOD_EVENTS = 3_000;
   private static final int FLOOD_CHUNK = 25;
+  private static final int ATTEMPTS = 10;
 
   @Test
-  void messageOverMaxFrameBytesClosesWith1009AndOthersKeepWorking() {
-    try (TestHub hub = TestHub.start("limits.maxFrameBytes", Integer.toString(MAX_FRAME_BYTES));
+  void messageOverMaxFrameBytesClosesWith1009AndOthersKeepWorking(Vertx vertx, VertxTestContext test) {
+    try (TestHub hub = TestHub.start(vertx, "limits.maxFrameBytes", Integer.toString(MAX_FRAME_BYTES));
         WsClient big = hub.connect("user=big-sender");
         WsClient bystander = hub.connect("user=bystander")) {
       big.join("sizes");
@@ -45,8 +54,9 @@ class CloseCodesTest {
       JsonNode pong = big.await(f -> "at-limit".equals(f.path("ref").asText()));
       assertEquals("pong", pong.get("type").asText(), "a message exactly at the limit is served");
 
+      expectClose(test, test.checkpoint(), big, 1009);
       big.sendText(pingOfExactly(MAX_FRAME_BYTES + 1, "over-limit"));
-      assertEquals(1009, big.awaitClose());
+      AsyncChecks.await(test, "close 1009 of the oversized message's sender");
       assertTrue(big.waiting().stream().noneMatch(f -> "over-limit".equals(f.path("ref").asText())),
           "the oversized message is not served");
 
@@ -60,26 +70,28 @@ class CloseCodesTest {
   }
 
   @Test
-  void oversizedMessageRightBehindOthersStillGetsItsCloseFrame() {
-    try (TestHub hub = TestHub.start("limits.maxFrameBytes", Integer.toString(MAX_FRAME_BYTES))) {
-      for (int attempt = 0; attempt < 10; attempt++) {
+  void oversizedMessageRightBehindOthersStillGetsItsCloseFrame(Vertx vertx, VertxTestContext test) {
+    try (TestHub hub = TestHub.start(vertx, "limits.maxFrameBytes", Integer.toString(MAX_FRAME_BYTES))) {
+      Checkpoint closes = test.checkpoint(ATTEMPTS);
+      for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
         WsClient client = hub.connect();
         client.await("welcome");
+        expectClose(test, closes, client, 1009);
         // Sent without waiting, so the hub usually reads them together with the oversized one: its close frame
         // must not be lost with the read that was in progress.
         for (int i = 0; i < 8; i++) {
           client.sendText(pingOfExactly(MAX_FRAME_BYTES, "burst-" + i));
         }
         client.sendText(pingOfExactly(MAX_FRAME_BYTES + 1, "over-limit"));
-        assertEquals(1009, client.awaitClose(), "attempt " + attempt);
       }
-      awaitMetricAtLeast(hub, "hub_closes_total{code=\"1009\"}", 10);
+      AsyncChecks.await(test, "close 1009 of each of " + ATTEMPTS + " senders");
+      awaitMetricAtLeast(hub, "hub_closes_total{code=\"1009\"}", ATTEMPTS);
     }
   }
 
   @Test
-  void silentClientIsClosedWith4000WhileAPongingClientStays() throws Exception {
-    try (TestHub hub = TestHub.start("heartbeat.intervalMs", "100",
+  void silentClientIsClosedWith4000WhileAPongingClientStays(Vertx vertx) throws Exception {
+    try (TestHub hub = TestHub.start(vertx, "heartbeat.intervalMs", "100",
         "heartbeat.timeoutMs", Long.toString(HEARTBEAT_TIMEOUT_MS));
         WsClient alive = hub.connect("user=ponging")) {
       alive.join("beats");
@@ -101,9 +113,9 @@ class CloseCodesTest {
   }
 
   @Test
-  void stalledReaderIsClosedWith4008WhileTheRoomKeepsFlowing() {
+  void stalledReaderIsClosedWith4008WhileTheRoomKeepsFlowing(Vertx vertx, VertxTestContext test) {
     String room = "flood";
-    try (TestHub hub = TestHub.start("limits.maxQueuedBytes", "65536");
+    try (TestHub hub = TestHub.start(vertx, "limits.maxQueuedBytes", "65536");
         WsClient publisher = hub.connect("user=publisher");
         WsClient reader = hub.connect("user=reader");
         WsClient stalled = hub.connect("user=stalled")) {
@@ -133,8 +145,9 @@ class CloseCodesTest {
 
       assertEquals(2, roomPresenceCount(hub, room), "the stalled reader left presence");
       assertFalse(userOnline(hub, "stalled"));
+      expectClose(test, test.checkpoint(), stalled, 4008);
       stalled.resume();
-      assertEquals(4008, stalled.awaitClose());
+      AsyncChecks.await(test, "close 4008 of the stalled reader");
 
       JsonNode ack = publisher.request("type", "publish", "room", room, "event", "after", "echo", false);
       assertEquals("ack", ack.get("type").asText());
@@ -144,8 +157,8 @@ class CloseCodesTest {
   }
 
   @Test
-  void normalCloseLeavesPresenceAtOnce() {
-    try (TestHub hub = TestHub.start(); WsClient staying = hub.connect("user=staying")) {
+  void normalCloseLeavesPresenceAtOnce(Vertx vertx) {
+    try (TestHub hub = TestHub.start(vertx); WsClient staying = hub.connect("user=staying")) {
       staying.join("goodbyes");
       WsClient leaving = hub.connect("user=leaving");
       leaving.join("goodbyes");
@@ -162,15 +175,16 @@ class CloseCodesTest {
   }
 
   @Test
-  void metricsCountClosesByCode() throws Exception {
-    try (TestHub hub = TestHub.start("limits.maxFrameBytes", Integer.toString(MAX_FRAME_BYTES),
+  void metricsCountClosesByCode(Vertx vertx, VertxTestContext test) throws Exception {
+    try (TestHub hub = TestHub.start(vertx, "limits.maxFrameBytes", Integer.toString(MAX_FRAME_BYTES),
         "heartbeat.intervalMs", "100", "heartbeat.timeoutMs", Long.toString(HEARTBEAT_TIMEOUT_MS))) {
       WsClient normal = hub.connect();
       normal.await("welcome");
       normal.close();
       WsClient oversized = hub.connect();
+      expectClose(test, test.checkpoint(), oversized, 1009);
       oversized.sendText(pingOfExactly(MAX_FRAME_BYTES + 1, "too-big"));
-      assertEquals(1009, oversized.awaitClose());
+      AsyncChecks.await(test, "close 1009 of the oversized message's sender");
       try (RawWebSocket silent = RawWebSocket.connect(hub.port(), "")) {
         assertEquals(4000, silent.readUntilClose());
       }

@@ -1,6 +1,8 @@
 package dev.hub.test;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -13,7 +15,10 @@ import java.util.stream.IntStream;
 
 /**
  * Several real hub nodes in one JVM, each with its own Hazelcast member on a free loopback port, joined into
- * a cluster with a random name so that tests never meet each other's members.
+ * a cluster with a random name so that tests never meet each other's members. Each node runs on its own
+ * clustered Vert.x (built with the cluster manager), which its stop closes: {@link #close} stops every node, from
+ * the {@code @AfterEach} or {@code @AfterAll} of the test that started them. The clients connect through the
+ * test's Vert.x when one is given.
  */
 public final class TestCluster implements AutoCloseable {
   static {
@@ -25,8 +30,11 @@ public final class TestCluster implements AutoCloseable {
   private final List<Integer> memberPorts = new ArrayList<>();
   private final List<TestHub> nodes = new ArrayList<>();
   private final String[] overrides;
+  /** The WebSocket client of the test's Vert.x, or {@code null} for the JVM-wide one of {@link WsClient}. */
+  private final WebSocketClient webSockets;
 
-  private TestCluster(int size, String... overrides) {
+  private TestCluster(WebSocketClient webSockets, int size, String... overrides) {
+    this.webSockets = webSockets;
     this.overrides = overrides;
     for (int i = 0; i < size + 1; i++) {
       memberPorts.add(freePort());
@@ -35,12 +43,23 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts {@code size} nodes together; one more member port is reserved for {@link #addNode()}. */
   public static TestCluster start(int size, String... overrides) {
-    TestCluster cluster = new TestCluster(size, overrides);
+    return start(new TestCluster(null, size, overrides), size);
+  }
+
+  /**
+   * Starts {@code size} nodes together, their clients on {@code clients} (the test's Vert.x); one more member port
+   * is reserved for {@link #addNode()}.
+   */
+  public static TestCluster start(Vertx clients, int size, String... overrides) {
+    return start(new TestCluster(WsClient.clientOn(clients), size, overrides), size);
+  }
+
+  private static TestCluster start(TestCluster cluster, int size) {
     List<Future<dev.hub.app.Hub>> starting = IntStream.range(0, size)
         .mapToObj(cluster::startNode).toList();
     try {
       for (Future<dev.hub.app.Hub> node : starting) {
-        cluster.nodes.add(TestHub.of(node.await(180, TimeUnit.SECONDS)));
+        cluster.nodes.add(cluster.wrap(node.await(180, TimeUnit.SECONDS)));
       }
     } catch (Exception e) {
       cluster.close();
@@ -54,10 +73,18 @@ public final class TestCluster implements AutoCloseable {
    * order they came up, and {@link #awaitAll} waits for the rest.
    */
   public static TestCluster starting(int size, List<Future<TestHub>> nodes, String... overrides) {
-    TestCluster cluster = new TestCluster(size, overrides);
+    return starting(new TestCluster(null, size, overrides), size, nodes);
+  }
+
+  /** {@link #starting(int, List, String...)} with the clients on {@code clients} (the test's Vert.x). */
+  public static TestCluster starting(Vertx clients, int size, List<Future<TestHub>> nodes, String... overrides) {
+    return starting(new TestCluster(WsClient.clientOn(clients), size, overrides), size, nodes);
+  }
+
+  private static TestCluster starting(TestCluster cluster, int size, List<Future<TestHub>> nodes) {
     for (int i = 0; i < size; i++) {
       nodes.add(cluster.startNode(i).map(hub -> {
-        TestHub node = TestHub.of(hub);
+        TestHub node = cluster.wrap(hub);
         synchronized (cluster.nodes) {
           cluster.nodes.add(node);
         }
@@ -81,7 +108,7 @@ public final class TestCluster implements AutoCloseable {
   /** Starts one more node without waiting; it joins the running cluster and is in {@link #nodes()} once up. */
   public Future<TestHub> addNodeAsync() {
     return startNode(nodes.size()).map(hub -> {
-      TestHub node = TestHub.of(hub);
+      TestHub node = wrap(hub);
       synchronized (nodes) {
         nodes.add(node);
       }
@@ -92,12 +119,18 @@ public final class TestCluster implements AutoCloseable {
   /** Starts one more node, which joins the running cluster. */
   public TestHub addNode() {
     try {
-      TestHub node = TestHub.of(startNode(nodes.size()).await(180, TimeUnit.SECONDS));
-      nodes.add(node);
+      TestHub node = wrap(startNode(nodes.size()).await(180, TimeUnit.SECONDS));
+      synchronized (nodes) {
+        nodes.add(node);
+      }
       return node;
     } catch (Exception e) {
       throw new IllegalStateException("node did not join", e);
     }
+  }
+
+  private TestHub wrap(dev.hub.app.Hub hub) {
+    return webSockets != null ? TestHub.of(hub, webSockets) : TestHub.of(hub);
   }
 
   private Future<dev.hub.app.Hub> startNode(int index) {
@@ -126,7 +159,7 @@ public final class TestCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    for (TestHub node : nodes) {
+    for (TestHub node : nodes()) {
       try {
         node.close();
       } catch (RuntimeException e) {

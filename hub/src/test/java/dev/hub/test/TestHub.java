@@ -3,6 +3,8 @@ package dev.hub.test;
 import dev.hub.app.ConfigLoader;
 import dev.hub.app.Hub;
 import dev.hub.config.HubConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,40 +14,71 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A real hub on a free loopback port, configured by dotted keys as the command line would. */
+/**
+ * A real hub on a free loopback port, configured by dotted keys as the command line would. A single node runs on
+ * the test's Vert.x ({@link #start(Vertx, String...)}, one that {@code VertxExtension} gives and closes), and its
+ * WebSocket clients connect through that Vert.x too; stopping the hub undeploys its verticles and leaves that
+ * Vert.x to the extension. A cluster member runs on its own clustered Vert.x ({@link TestCluster}).
+ */
 public final class TestHub implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Hub hub;
+  /** The WebSocket client of the test's Vert.x, or {@code null} for the JVM-wide one of {@link WsClient}. */
+  private final WebSocketClient webSockets;
   private boolean stopped;
 
-  private TestHub(Hub hub) {
+  private TestHub(Hub hub, WebSocketClient webSockets) {
     this.hub = hub;
+    this.webSockets = webSockets;
   }
 
-  /** Starts a hub with the embedded defaults changed by {@code overrides}, e.g. {@code "batch.maxEvents", "3"}. */
-  public static TestHub start(String... overrides) {
+  /**
+   * Starts a single node on {@code vertx} with the embedded defaults changed by {@code overrides}, e.g.
+   * {@code "batch.maxEvents", "3"}; its clients connect through {@code vertx} as well.
+   */
+  public static TestHub start(Vertx vertx, String... overrides) {
     try {
-      return new TestHub(startAsync(overrides).await(60, TimeUnit.SECONDS));
+      return new TestHub(Hub.start(config(overrides), vertx).await(60, TimeUnit.SECONDS), WsClient.clientOn(vertx));
     } catch (Exception e) {
       throw new IllegalStateException("hub did not start", e);
     }
   }
 
-  /** Starts a hub without waiting, so several cluster members can start together. */
+  /**
+   * Starts a hub on a Vert.x of its own, its clients on the JVM-wide one of {@link WsClient}: for the tests not
+   * on vertx-junit5 yet.
+   */
+  public static TestHub start(String... overrides) {
+    try {
+      return new TestHub(startAsync(overrides).await(60, TimeUnit.SECONDS), null);
+    } catch (Exception e) {
+      throw new IllegalStateException("hub did not start", e);
+    }
+  }
+
+  /** Starts a hub on a Vert.x of its own without waiting, so several cluster members can start together. */
   public static io.vertx.core.Future<Hub> startAsync(String... overrides) {
+    return Hub.start(config(overrides));
+  }
+
+  private static HubConfig config(String... overrides) {
     Map<String, String> flags = new HashMap<>();
     flags.put("http.port", "0");
     for (int i = 0; i < overrides.length; i += 2) {
       flags.put(overrides[i], overrides[i + 1]);
     }
-    HubConfig config = new ConfigLoader().load(null, Map.of(), flags);
-    return Hub.start(config);
+    return new ConfigLoader().load(null, Map.of(), flags);
   }
 
-  /** Wraps a hub started with {@link #startAsync}. */
+  /** Wraps a hub started with {@link #startAsync}; its clients connect through {@code webSockets}. */
+  public static TestHub of(Hub hub, WebSocketClient webSockets) {
+    return new TestHub(hub, webSockets);
+  }
+
+  /** Wraps a hub started with {@link #startAsync}, its clients on the JVM-wide one of {@link WsClient}. */
   public static TestHub of(Hub hub) {
-    return new TestHub(hub);
+    return new TestHub(hub, null);
   }
 
   public Hub hub() {
@@ -58,7 +91,23 @@ public final class TestHub implements AutoCloseable {
 
   /** A WebSocket client connected to {@code /ws} with the given query, e.g. {@code "user=ann"}. */
   public WsClient connect(String query) {
-    return WsClient.connect(port(), query);
+    return connect(query, Map.of());
+  }
+
+  /** A WebSocket client connected with extra request headers, e.g. {@code Authorization} or {@code Origin}. */
+  public WsClient connect(String query, Map<String, String> headers) {
+    return webSockets != null ? WsClient.connect(webSockets, port(), query, headers)
+        : WsClient.connect(port(), query, headers);
+  }
+
+  /** The failure of an upgrade the hub must refuse, e.g. its HTTP status. */
+  public Throwable refusal(String query) {
+    return webSockets != null ? WsClient.refusal(webSockets, port(), query) : WsClient.refusal(port(), query);
+  }
+
+  /** The WebSocket client this hub's {@link #connect} uses, for a test that drives sockets itself. */
+  public WebSocketClient webSockets() {
+    return webSockets;
   }
 
   public WsClient connect() {

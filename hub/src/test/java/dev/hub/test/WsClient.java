@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
@@ -15,68 +17,103 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A real WebSocket client of the hub. Frames are kept in arrival order; {@link #await} takes the first that
- * matches and leaves the others, waiting at most a bounded time.
+ * A real WebSocket client of the hub, on a {@link WebSocketClient} of the test's Vert.x ({@link #clientOn}).
+ * Frames are kept in arrival order and taken by the test: {@link #await} blocks a bounded time for the first that
+ * matches and leaves the others; {@link #next} and {@link #nextEvents} give the same as futures, for a
+ * {@code VertxTestContext} to check; {@link #closed} is the close code to come.
  */
 public final class WsClient implements AutoCloseable {
   public static final long WAIT_MS = 30_000;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Vertx VERTX = Vertx.vertx();
-  // Vert.x queues connects past 50 open WebSockets per server; tests hold more than that.
-  private static final WebSocketClient CLIENT = VERTX.createWebSocketClient(new WebSocketClientOptions()
-      .setMaxConnections(100_000)
-      .setMaxFrameSize(64 * 1024 * 1024)
-      .setMaxMessageSize(64 * 1024 * 1024));
+
+  /** Frames wanted by a {@link #next} that had not arrived yet, served in the order they were asked for. */
+  private record Waiter(Predicate<JsonNode> match, Promise<JsonNode> frame) {
+  }
 
   private final ClientWebSocket socket;
   private final List<JsonNode> frames = new ArrayList<>();
-  private final CountDownLatch closed = new CountDownLatch(1);
-  private volatile Short closeCode;
-  private int nextRef;
+  private final List<Waiter> waiters = new ArrayList<>();
+  private final Promise<Integer> closed = Promise.promise();
+  private final AtomicInteger nextRef = new AtomicInteger();
 
   private WsClient(ClientWebSocket socket) {
     this.socket = socket;
   }
 
-  /** Connects and returns once the upgrade succeeded; the welcome frame is the first frame waiting. */
-  public static WsClient connect(int port, String query) {
-    return connect(port, query, Map.of());
+  /**
+   * A WebSocket client on {@code vertx} for as many connections as a test holds (Vert.x would queue connects past
+   * 50 per server) and frames of any size the hub may send; it goes when that Vert.x is closed.
+   */
+  public static WebSocketClient clientOn(Vertx vertx) {
+    return vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxConnections(100_000)
+        .setMaxFrameSize(64 * 1024 * 1024)
+        .setMaxMessageSize(64 * 1024 * 1024));
   }
 
-  /** Connects with extra request headers, e.g. {@code Authorization} or {@code Origin}. */
-  public static WsClient connect(int port, String query, Map<String, String> headers) {
-    ClientWebSocket socket = CLIENT.webSocket();
-    WsClient client = new WsClient(socket);
-    socket.textMessageHandler(client::received);
-    socket.closeHandler(v -> {
-      client.closeCode = socket.closeStatusCode();
-      client.closed.countDown();
-    });
-    String uri = "/ws" + (query.isEmpty() ? "" : "?" + query);
+  /** The options of an upgrade of {@code /ws?QUERY} on a loopback port. */
+  public static WebSocketConnectOptions options(int port, String query) {
+    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/ws" + (query.isEmpty() ? "" : "?" + query));
+  }
+
+  /**
+   * Connects through {@code client} with extra request headers, e.g. {@code Authorization} or {@code Origin},
+   * and returns once the upgrade succeeded; the welcome frame is the first frame waiting.
+   */
+  public static WsClient connect(WebSocketClient client, int port, String query, Map<String, String> headers) {
+    ClientWebSocket socket = client.webSocket();
+    WsClient ws = new WsClient(socket);
+    socket.textMessageHandler(ws::received);
+    socket.closeHandler(v -> ws.closed.tryComplete(socket.closeStatusCode() == null ? 1006
+        : (int) socket.closeStatusCode()));
+    WebSocketConnectOptions options = options(port, query);
+    headers.forEach(options::addHeader);
     try {
-      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
-      headers.forEach(options::addHeader);
       socket.connect(options).await(WAIT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("WebSocket connect to " + uri + " failed: " + e, e);
+      throw new IllegalStateException("WebSocket connect to " + options.getURI() + " failed: " + e, e);
     }
-    return client;
+    return ws;
   }
 
   /** The upgrade's failure for a connection the hub must refuse, e.g. its HTTP status. */
-  public static Throwable refusal(int port, String query) {
+  public static Throwable refusal(WebSocketClient client, int port, String query) {
     try {
-      CLIENT.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?" + query))
-          .await(WAIT_MS, TimeUnit.MILLISECONDS).close();
+      client.connect(options(port, query)).await(WAIT_MS, TimeUnit.MILLISECONDS).close();
     } catch (Exception e) {
       return e;
     }
     throw new AssertionError("the upgrade was accepted");
+  }
+
+  /**
+   * Connects through a client on a Vert.x shared by the whole JVM, for the tests not on vertx-junit5 yet and for
+   * the process-level tests; the others connect through {@link TestHub#connect}, on the test's Vert.x.
+   */
+  public static WsClient connect(int port, String query) {
+    return connect(port, query, Map.of());
+  }
+
+  /** {@link #connect(int, String)} with extra request headers. */
+  public static WsClient connect(int port, String query, Map<String, String> headers) {
+    return connect(SharedClient.CLIENT, port, query, headers);
+  }
+
+  /** {@link #refusal(WebSocketClient, int, String)} through the JVM-wide client of {@link #connect(int, String)}. */
+  public static Throwable refusal(int port, String query) {
+    return refusal(SharedClient.CLIENT, port, query);
+  }
+
+  /** Created on first use only, so that a test on vertx-junit5 never starts this Vert.x. */
+  private static final class SharedClient {
+    static final WebSocketClient CLIENT = clientOn(Vertx.vertx());
   }
 
   private void received(String text) {
@@ -86,10 +123,71 @@ public final class WsClient implements AutoCloseable {
     } catch (Exception e) {
       frame = JSON.createObjectNode().put("type", "unparseable").put("text", text);
     }
+    Promise<JsonNode> served = null;
     synchronized (frames) {
-      frames.add(frame);
-      frames.notifyAll();
+      for (Iterator<Waiter> it = waiters.iterator(); it.hasNext() && served == null; ) {
+        Waiter waiter = it.next();
+        if (waiter.match().test(frame)) {
+          it.remove();
+          served = waiter.frame();
+        }
+      }
+      if (served == null) {
+        frames.add(frame);
+        frames.notifyAll();
+      }
     }
+    if (served != null) {
+      served.complete(frame);
+    }
+  }
+
+  /**
+   * The first frame that matches, taken out, as a future: at once when one is waiting, else when it arrives. It
+   * never fails by itself; the {@code VertxTestContext} that waits on it bounds the wait.
+   */
+  public Future<JsonNode> next(Predicate<JsonNode> match) {
+    synchronized (frames) {
+      for (Iterator<JsonNode> it = frames.iterator(); it.hasNext(); ) {
+        JsonNode frame = it.next();
+        if (match.test(frame)) {
+          it.remove();
+          return Future.succeededFuture(frame);
+        }
+      }
+      Promise<JsonNode> frame = Promise.promise();
+      waiters.add(new Waiter(match, frame));
+      return frame.future();
+    }
+  }
+
+  /** {@link #next(Predicate)} for the first frame of a type. */
+  public Future<JsonNode> next(String type) {
+    return next(f -> type.equals(f.path("type").asText()));
+  }
+
+  /** The next {@code count} events of a room, in order, batches unwrapped, as a future: {@link #events} unblocked. */
+  public Future<List<JsonNode>> nextEvents(String room, int count) {
+    return nextEvents(roomEvents(room), count, new ArrayList<>());
+  }
+
+  private Future<List<JsonNode>> nextEvents(Predicate<JsonNode> match, int count, List<JsonNode> events) {
+    if (events.size() >= count) {
+      return Future.succeededFuture(events);
+    }
+    return next(match).compose(frame -> {
+      if ("batch".equals(frame.path("type").asText())) {
+        frame.path("events").forEach(events::add);
+      } else {
+        events.add(frame);
+      }
+      return nextEvents(match, count, events);
+    });
+  }
+
+  /** The close code the server's close will bring, 1006 when the connection ends without one. */
+  public Future<Integer> closed() {
+    return closed.future();
   }
 
   public void sendText(String text) {
@@ -107,13 +205,23 @@ public final class WsClient implements AutoCloseable {
 
   /** Sends a request with a fresh numeric ref and waits for the reply carrying that ref. */
   public JsonNode request(Object... fields) {
-    int ref = ++nextRef;
+    return await(sendWithRef(fields));
+  }
+
+  /** Sends a request with a fresh numeric ref; the future is the reply carrying that ref. */
+  public Future<JsonNode> requestAsync(Object... fields) {
+    return next(sendWithRef(fields));
+  }
+
+  /** Sends the frame with a fresh ref and returns what matches its reply. */
+  private Predicate<JsonNode> sendWithRef(Object... fields) {
+    int ref = nextRef.incrementAndGet();
     Object[] withRef = new Object[fields.length + 2];
     System.arraycopy(fields, 0, withRef, 0, fields.length);
     withRef[fields.length] = "ref";
     withRef[fields.length + 1] = ref;
     send(withRef);
-    return await(f -> f.has("ref") && f.get("ref").asInt() == ref && !"event".equals(f.path("type").asText()));
+    return f -> f.has("ref") && f.get("ref").asInt() == ref && !"event".equals(f.path("type").asText());
   }
 
   /** Joins a room and checks the ack. */
@@ -205,9 +313,12 @@ public final class WsClient implements AutoCloseable {
 
   /** The events of a room, in order, unwrapping {@code batch} frames, until {@code count} have come. */
   public List<JsonNode> events(String room, int count) {
-    return events(f -> ("event".equals(f.path("type").asText()) && room.equals(f.path("room").asText()))
-        || ("batch".equals(f.path("type").asText()) && room.equals(f.path("events").path(0).path("room").asText())),
-        count);
+    return events(roomEvents(room), count);
+  }
+
+  private static Predicate<JsonNode> roomEvents(String room) {
+    return f -> ("event".equals(f.path("type").asText()) && room.equals(f.path("room").asText()))
+        || ("batch".equals(f.path("type").asText()) && room.equals(f.path("events").path(0).path("room").asText()));
   }
 
   /**
@@ -246,17 +357,15 @@ public final class WsClient implements AutoCloseable {
   /** Waits for the server to close the connection and returns the close code. */
   public int awaitClose() {
     try {
-      if (!closed.await(WAIT_MS * 3, TimeUnit.MILLISECONDS)) {
-        fail("connection not closed within " + WAIT_MS * 3 + " ms; frames received and not taken: " + waiting());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return closed.future().await(WAIT_MS * 3, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return fail("connection not closed within " + WAIT_MS * 3 + " ms; frames received and not taken: "
+          + waiting());
     }
-    return closeCode == null ? 1006 : closeCode;
   }
 
   public boolean isClosed() {
-    return closed.getCount() == 0;
+    return closed.future().isComplete();
   }
 
   @Override
@@ -264,9 +373,9 @@ public final class WsClient implements AutoCloseable {
     if (!isClosed()) {
       socket.close();
       try {
-        closed.await(WAIT_MS, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        closed.future().await(WAIT_MS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        // Closed from this side: the server's answer is not what the test is about.
       }
     }
   }

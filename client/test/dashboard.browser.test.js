@@ -1,7 +1,8 @@
 // The dashboard end to end in headless Chromium (Debian's, driven by playwright-core) against the hub jar:
 // two pages watch a room, a publish in one shows in the other, and a hub killed and started again is
-// followed by the status dot and a rejoin, without a reload. Writes the README's screenshots on the way.
-import { test } from 'node:test';
+// followed by the status dot and a rejoin, without a reload; a pattern watched, members' state shown; the README's
+// plain page from a loopback origin. Writes the README's screenshots on the way.
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { chromium } from 'playwright-core';
 import { HubProcess } from './support/hub-process.js';
+import WebSocket from 'ws';
 import { client } from './support/clients.js';
 import { SECRET, token } from './support/tokens.js';
 
@@ -18,14 +20,24 @@ const BOUND = { timeout: 20000 };
 const BROWSER = { executablePath: CHROMIUM,
   args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'] };
 
+// One browser for the file (each test has its own contexts), and one hub for the tests that leave it running.
+let browser;
+let sharedHub;
+before(async () => {
+  [browser, sharedHub] = await Promise.all([chromium.launch(BROWSER), HubProcess.start()]);
+});
+after(async () => {
+  await browser?.close();
+  await sharedHub?.close();
+});
+
 test('two dashboards share a room; after a hub restart: Reconnecting, then Live, rejoined without a reload', async (t) => {
   const hub = await HubProcess.start();
   t.after(() => hub.close());
-  const browser = await chromium.launch(BROWSER);
-  t.after(() => browser.close());
   const errors = [];
   const open = async (width) => {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
+    t.after(() => context.close());
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(hub.httpUrl + '/');
@@ -68,9 +80,9 @@ test('two dashboards share a room; after a hub restart: Reconnecting, then Live,
 test('with auth on the dashboard asks for an admin token, then uses it for the API and the WebSocket', async (t) => {
   const hub = await HubProcess.start({ HUB_AUTH_SECRET: SECRET });
   t.after(() => hub.close());
-  const browser = await chromium.launch(BROWSER);
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  t.after(() => context.close());
+  const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(hub.httpUrl + '/');
@@ -94,9 +106,8 @@ test('with auth on the dashboard asks for an admin token, then uses it for the A
   assert.deepEqual(errors, []);
 });
 
-test('the README\'s plain page works as written, served from another origin', async (t) => {
-  const hub = await HubProcess.start();
-  t.after(() => hub.close());
+test('the README\'s plain page works as written, served from another origin on loopback', async (t) => {
+  const hub = sharedHub;
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const example = readme.split('### A plain page')[1].split('```html\n')[1].split('```')[0];
   const html = example.replaceAll('127.0.0.1:8080', '127.0.0.1:' + hub.port);
@@ -104,11 +115,11 @@ test('the README\'s plain page works as written, served from another origin', as
   site.listen(0, '127.0.0.1');
   await once(site, 'listening');
   t.after(() => site.close());
-  const browser = await chromium.launch(BROWSER);
-  t.after(() => browser.close());
+  const context = await browser.newContext();
+  t.after(() => context.close());
   const errors = [];
   const open = async () => {
-    const page = await browser.newPage();
+    const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto('http://127.0.0.1:' + site.address().port + '/');
     await page.waitForFunction(() => document.title === 'Live', null, BOUND);
@@ -120,7 +131,53 @@ test('the README\'s plain page works as written, served from another origin', as
   for (const page of [one, two]) await page.locator('#log li', { hasText: 'ann: hello from the README' }).waitFor(BOUND);
   assert.equal(await one.inputValue('#text'), '', 'cleared once the hub acknowledged it');
   assert.deepEqual(errors, []);
+  // The page works because its origin is a loopback one (http.allowedOrigins empty, auth off); another is refused.
+  assert.equal(await upgradeStatus(hub, 'http://example.com'), 403);
+  assert.equal(await upgradeStatus(hub, 'http://127.0.0.1:' + site.address().port), 101);
 });
+
+test('the dashboard watches a pattern, and its members table shows each member\'s state', async (t) => {
+  const hub = sharedHub;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(hub.httpUrl + '/');
+  await page.locator('#status[data-state="connected"]').waitFor(BOUND);
+  const bot = client(hub.wsUrl, { user: 'bot' });
+  t.after(() => bot.close());
+  await Promise.all([bot.join('dash.a'), bot.join('dash.b')]);
+
+  await page.fill('#watch-room', 'dash.*');
+  await page.click('#watch button[type=submit]');
+  await page.locator('#watch-state', { hasText: 'Watching dash.* (pattern)' }).waitFor(BOUND);
+  await bot.publish('dash.a', 'note', { n: 1 });
+  await bot.publish('dash.b', 'note', { n: 2 });
+  for (const room of ['dash.a', 'dash.b']) {
+    await page.locator('#log li[data-event="note"]', { has: page.locator('.room', { hasText: room }) }).waitFor(BOUND);
+  }
+
+  await page.fill('#watch-room', 'dash.a');
+  await page.click('#watch button[type=submit]');
+  await page.locator('#members tbody tr', { hasText: 'bot' }).waitFor(BOUND);
+  await bot.state('dash.a', { typing: true });
+  const cell = page.locator('#members tbody tr', { hasText: 'bot' }).locator('td.state');
+  await cell.filter({ hasText: '{"typing":true}' }).waitFor(BOUND);
+  assert.equal(await page.locator('#members tbody tr', { hasText: 'dashboard' }).locator('td.state').textContent(), '—',
+    'no state: a dash');
+  assert.deepEqual(errors, []);
+});
+
+/** The HTTP status a WebSocket upgrade to the hub gets when it comes with this Origin. */
+function upgradeStatus(hub, origin) {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(hub.wsUrl + '?user=origin-probe', { origin });
+    socket.on('upgrade', (res) => { resolve(res.statusCode); socket.close(); });
+    socket.on('unexpected-response', (req, res) => { resolve(res.statusCode); req.destroy(); });
+    socket.on('error', (e) => { if (!/Unexpected server response/.test(e.message)) reject(e); });
+  });
+}
 
 /** docs/dashboard.png in the README is the wide one, taken with some traffic on the charts and in the log. */
 async function screenshots(hub, wide, narrow) {

@@ -20,16 +20,17 @@ export function tappedWebSocket(frames) {
 
 /**
  * `ws` the test watches and cuts, as a flaky network would: `sent` and `received` hold every frame (parsed),
- * `sockets` each socket the client opened. cut() drops the current connection (no closing handshake) and makes
+ * `sockets` each socket the client opened, `closes` the close code of each that closed. cut() drops the current connection (no closing handshake) and makes
  * each new one fail to connect until restore(); cutAfter(match) does so right after the client got the first
  * frame that matches, so nothing after that frame reaches it.
  */
 export function wire() {
-  const tap = { sent: [], received: [], sockets: [], down: false, cutAfterFrame: null };
+  const tap = { sent: [], received: [], sockets: [], closes: [], down: false, cutAfterFrame: null };
   tap.WebSocket = class WiredWebSocket extends WebSocket {
     constructor(url, protocols) {
       super(tap.down ? unreachable(url) : url, protocols);
       tap.sockets.push(this);
+      this.addEventListener('close', (close) => tap.closes.push(close.code));
     }
 
     // The client listens through onmessage: each frame passes here first, so the test can cut in between two.

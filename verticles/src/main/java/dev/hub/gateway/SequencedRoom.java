@@ -6,6 +6,8 @@ import dev.hub.room.Broadcast;
 import dev.hub.session.Session;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A member that is joining gets nothing live until its join has read where the room stands: what arrives
  * meanwhile is held, and after the ack and any replay only events past that point are written, so the seam
- * between replay and live has no gap and no duplicate.
+ * between replay and live has no gap and no duplicate. Joins read on worker threads and their reads come back
+ * in any order, so a member still joining may have read less than one already live: it is held, too, what
+ * the live ones no longer need (what arrived before the first went live, and what arrives late).
  */
 final class SequencedRoom {
   private static final Logger LOG = LoggerFactory.getLogger(SequencedRoom.class);
@@ -79,7 +83,9 @@ final class SequencedRoom {
     }
     if (delivered < 0) {
       delivered = seq;
-      early.headMap(seq, true).clear();
+      Map<Long, Broadcast> before = early.headMap(seq, true);
+      holdForJoining(before.values());
+      before.clear();
     }
     cursor.floor = 0;
     for (KeptEvent event : replay) {
@@ -89,6 +95,7 @@ final class SequencedRoom {
     cursor.floor = Math.max(cursor.floor, seq);
     List<Broadcast> held = cursor.held;
     cursor.held = null;
+    held.sort(Comparator.comparingLong(Broadcast::seq));
     for (Broadcast broadcast : held) {
       write(session, cursor, broadcast, writer.batchable(broadcast), writer);
     }
@@ -99,11 +106,22 @@ final class SequencedRoom {
   void arrive(Broadcast broadcast, MemberWriter writer) {
     long seq = broadcast.seq();
     if (delivered >= 0 && seq <= delivered) {
+      // Late for the members already live, whose reads had it; not for a joiner whose read did not.
+      holdForJoining(List.of(broadcast));
       return;
     }
     early.put(seq, broadcast);
     if (delivered >= 0) {
       drain(writer);
+    }
+  }
+
+  /** Holds {@code broadcasts} for every member still joining; each keeps only what is past its own read. */
+  private void holdForJoining(Collection<Broadcast> broadcasts) {
+    for (Cursor cursor : cursors.values()) {
+      if (cursor.held != null) {
+        cursor.held.addAll(broadcasts);
+      }
     }
   }
 

@@ -424,8 +424,10 @@ export class HubClient {
       }
       if (!this._welcome) return;
       // Dropped with the connection: the next welcome schedules the refresh again.
+      // A token no later than the one in use (getToken answered from a cache) is not asked for again before
+      // exp: each try would come sooner. The 4001 close at exp then brings a reconnect with getToken.
       this._send({ type: 'refresh', token }, { onDisconnect: 'resolve' })
-        .then((ack) => ack && this._scheduleRefresh(ack.exp))
+        .then((ack) => ack && ack.exp > exp && this._scheduleRefresh(ack.exp))
         .catch((e) => this._emitError(e));
     });
   }

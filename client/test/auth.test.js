@@ -65,6 +65,20 @@ test('a refused refresh reaches onError: forbidden for another user, unauthorize
   assert.equal(errors.forbidden[0].frame.type, 'error', 'the hub\'s error frame');
 });
 
+test('a getToken that gives the same token again (a cached one) is not asked again until the 4001 close', async (t) => {
+  const cached = shortLived('fin', 2);
+  const net = wire();
+  const c = client(hub.wsUrl, { WebSocket: net.WebSocket, getToken: () => cached, backoff: { initialMs: 60000 } });
+  t.after(() => c.close());
+  const errors = [];
+  c.onError((e) => errors.push(e));
+  await status(c, 'connected');
+  await eventually(() => net.closes.length > 0, 'the close at exp', 5000);
+  assert.equal(net.closes[0], 4001, 'the session ran to exp on its one connection');
+  assert.equal(net.sentOf('refresh').length, 1, 'one refresh: its ack moved exp nowhere, so no refresh storm up to exp');
+  assert.deepEqual(errors, []);
+});
+
 test('a refresh whose token no longer allows a room: left with reason permissions, not rejoined', async (t) => {
   const narrow = () => token({ sub: 'eve', exp: Math.floor(Date.now() / 1000) + 60, rooms: { join: ['auth.keep'] } });
   let calls = 0;

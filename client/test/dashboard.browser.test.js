@@ -136,7 +136,7 @@ test('the README\'s plain page works as written, served from another origin on l
   assert.equal(await upgradeStatus(hub, 'http://127.0.0.1:' + site.address().port), 101);
 });
 
-test('the dashboard watches a pattern, and its members table shows each member\'s state', async (t) => {
+test('the dashboard watches a pattern, shows each member\'s state, and a room the server took away can be watched again', async (t) => {
   const hub = sharedHub;
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   t.after(() => context.close());
@@ -166,6 +166,14 @@ test('the dashboard watches a pattern, and its members table shows each member\'
   await cell.filter({ hasText: '{"typing":true}' }).waitFor(BOUND);
   assert.equal(await page.locator('#members tbody tr', { hasText: 'dashboard' }).locator('td.state').textContent(), '—',
     'no state: a dash');
+
+  // Removed by the server: said in the log, and the room can be watched again.
+  assert.equal((await hub.json('/api/users/dashboard/rooms/dash.a', { method: 'DELETE' })).body.sessions, 1);
+  await page.locator('#log li.system', { hasText: 'removed from dash.a (server)' }).waitFor(BOUND);
+  await page.locator('#members tbody tr', { hasText: 'dashboard' }).waitFor({ state: 'detached', ...BOUND });
+  await page.click('#watch button[type=submit]');
+  await page.locator('#members tbody tr', { hasText: 'dashboard' }).waitFor(BOUND);
+  await page.locator('#watch-state', { hasText: 'Watching dash.a' }).waitFor(BOUND);
   assert.deepEqual(errors, []);
 });
 

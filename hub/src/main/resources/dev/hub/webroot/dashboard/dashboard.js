@@ -90,7 +90,14 @@ async function watch(room) {
       refreshMembers();
     }),
     hub.on(room, '$presence', () => refreshMembers()),
-    hub.on(room, '$left', (info) => logSystem('removed from ' + room + ' (' + info.reason + ')')),
+    hub.on(room, '$left', (info) => {
+      logSystem('removed from ' + room + ' (' + info.reason + ')');
+      // The client is out of the room for good: nothing is watched, so Watch joins it again.
+      unwatch(room);
+      $('watch-state').textContent = 'Removed from ' + room + ' by the server (' + info.reason + ')';
+      markSelectedRoom();
+      refreshMembers().catch(() => {});
+    }),
   ];
   stopWatching = () => offs.forEach((off) => off());
   if (!isPattern(room)) $('pub-room').value = room;
@@ -99,11 +106,15 @@ async function watch(room) {
     await hub.join(room);
   } catch (e) {
     $('watch-state').textContent = 'Could not join ' + room + ': ' + e.code;
-    if (watched === room) {
-      stopWatching();
-      watched = null;
-    }
+    unwatch(room);
   }
+}
+
+function unwatch(room) {
+  if (watched !== room) return;
+  stopWatching();
+  stopWatching = () => {};
+  watched = null;
 }
 
 // ---- the event log ----

@@ -1,18 +1,24 @@
 package dev.hub.auth;
 
+import static dev.hub.test.AsyncChecks.expectClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.Frames;
 import dev.hub.test.RawWebSocket;
 import dev.hub.test.TestHub;
 import dev.hub.test.Tokens;
 import dev.hub.test.WsClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,15 +30,20 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** JWT on {@code /ws} and the HTTP API, and room permissions, against a real hub with auth on. */
+/**
+ * JWT on {@code /ws} and the HTTP API, and room permissions, against a real hub with auth on. The hubs and their
+ * clients run on the extension's Vert.x; refusals and a close code are checkpoints.
+ */
+@ExtendWith(VertxExtension.class)
 class AuthTest {
   private static TestHub hub;
 
   @BeforeAll
-  static void startHub() {
-    hub = TestHub.start("auth.secret", Tokens.SECRET, "auth.apiKey", "api-key-0123456789");
+  static void startHub(Vertx vertx) {
+    hub = TestHub.start(vertx, "auth.secret", Tokens.SECRET, "auth.apiKey", "api-key-0123456789");
   }
 
   @AfterAll
@@ -55,13 +66,13 @@ class AuthTest {
   @Test
   void theTokenMayComeInTheAuthorizationHeader() {
     String token = Tokens.hs256(Tokens.user("hdr", "x", null));
-    try (WsClient client = WsClient.connect(hub.port(), "", Map.of("Authorization", "Bearer " + token))) {
+    try (WsClient client = hub.connect("", Map.of("Authorization", "Bearer " + token))) {
       assertEquals("hdr", client.await("welcome").get("user").asText());
     }
   }
 
   @Test
-  void missingExpiredForgedUnsignedAndMalformedTokensAreRefusedWith401AndRegisterNothing() {
+  void missingExpiredForgedUnsignedAndMalformedTokensAreRefusedWith401AndRegisterNothing(VertxTestContext test) {
     JsonObject ok = Tokens.user("eve", ">", ">");
     String[] refused = {
         "",
@@ -77,20 +88,26 @@ class AuthTest {
         Tokens.hs256(ok.copy().put("meta", "not an object")),
     };
     int before = connections();
+    Checkpoint refusals = test.checkpoint(refused.length);
     for (String token : refused) {
-      Throwable refusal = WsClient.refusal(hub.port(), "token=" + token);
-      assertTrue(refusal instanceof UpgradeRejectedException, () -> token + ": " + refusal);
-      assertEquals(401, ((UpgradeRejectedException) refusal).getStatus(), token);
+      hub.webSockets().connect(WsClient.options(hub.port(), "token=" + token))
+          .onComplete(test.failing(refusal -> test.verify(() -> {
+            assertTrue(refusal instanceof UpgradeRejectedException, () -> token + ": " + refusal);
+            assertEquals(401, ((UpgradeRejectedException) refusal).getStatus(), token);
+            refusals.flag();
+          })));
     }
+    AsyncChecks.await(test, "401 for each of " + refused.length + " bad tokens");
     assertEquals(before, connections(), "nothing registered for a refused upgrade");
   }
 
   @Test
-  void aTokenThatExpiresWhileConnectedClosesWith4001() {
+  void aTokenThatExpiresWhileConnectedClosesWith4001(VertxTestContext test) {
     JsonObject claims = Tokens.user("brief", "brief", null).put("exp", Tokens.expIn(2));
     try (WsClient brief = hub.connect("token=" + Tokens.hs256(claims))) {
+      expectClose(test, test.checkpoint(), brief, 4001);
       brief.join("brief");
-      assertEquals(4001, brief.awaitClose());
+      AsyncChecks.await(test, "close 4001 once the token expired");
     }
   }
 
@@ -101,7 +118,7 @@ class AuthTest {
       assertEquals("skewed", skewed.await("welcome").get("user").asText(), "an issuer's clock 30 s ahead");
     }
     JsonObject notYet = Tokens.user("early", "r", null).put("nbf", Tokens.expIn(30));
-    assertEquals(401, ((UpgradeRejectedException) WsClient.refusal(hub.port(), "token=" + Tokens.hs256(notYet)))
+    assertEquals(401, ((UpgradeRejectedException) hub.refusal("token=" + Tokens.hs256(notYet)))
         .getStatus(), "nbf 30 s ahead, no leeway");
     JsonObject valid = Tokens.user("now", "r", null).put("nbf", Tokens.expIn(-5)).put("iat", Tokens.expIn(-5));
     try (WsClient now = hub.connect("token=" + Tokens.hs256(valid))) {
@@ -219,7 +236,7 @@ class AuthTest {
   }
 
   @Test
-  void rs256AndEs256PublicKeysFromPemFiles(@TempDir Path dir) throws Exception {
+  void rs256AndEs256PublicKeysFromPemFiles(Vertx vertx, @TempDir Path dir) throws Exception {
     for (String algorithm : new String[] {"RS256", "ES256"}) {
       KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm.startsWith("RS") ? "RSA" : "EC");
       if (algorithm.startsWith("ES")) {
@@ -230,26 +247,26 @@ class AuthTest {
       KeyPair keys = generator.generateKeyPair();
       Path publicKey = Files.writeString(dir.resolve(algorithm + ".pem"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
       String privateKey = pem("PRIVATE KEY", keys.getPrivate().getEncoded());
-      try (TestHub signed = TestHub.start("auth.publicKey", publicKey.toString())) {
+      try (TestHub signed = TestHub.start(vertx, "auth.publicKey", publicKey.toString())) {
         String token = Tokens.sign(Tokens.user("pk-" + algorithm, "r", null), algorithm, privateKey);
         try (WsClient client = signed.connect("token=" + token)) {
           assertEquals("pk-" + algorithm, client.await("welcome").get("user").asText());
         }
-        Throwable hs = WsClient.refusal(signed.port(), "token=" + Tokens.hs256(Tokens.user("x", "r", null)));
+        Throwable hs = signed.refusal("token=" + Tokens.hs256(Tokens.user("x", "r", null)));
         assertEquals(401, ((UpgradeRejectedException) hs).getStatus(), "HS256 is not accepted with a public key");
       }
     }
   }
 
   @Test
-  void aJwksFileHoldsTheOldAndTheNewKeyDuringRotation(@TempDir Path dir) throws Exception {
+  void aJwksFileHoldsTheOldAndTheNewKeyDuringRotation(Vertx vertx, @TempDir Path dir) throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
     KeyPair oldKey = generator.generateKeyPair();
     KeyPair newKey = generator.generateKeyPair();
     JsonArray keys = new JsonArray().add(jwk("old", oldKey)).add(jwk("new", newKey));
     Path jwks = Files.writeString(dir.resolve("jwks.json"), new JsonObject().put("keys", keys).encode());
-    try (TestHub rotating = TestHub.start("auth.publicKey", jwks.toString())) {
+    try (TestHub rotating = TestHub.start(vertx, "auth.publicKey", jwks.toString())) {
       for (Map.Entry<String, KeyPair> key : Map.of("old", oldKey, "new", newKey).entrySet()) {
         String token = Tokens.sign(Tokens.user("signed-" + key.getKey(), "r", null), "RS256",
             pem("PRIVATE KEY", key.getValue().getPrivate().getEncoded()), key.getKey());
@@ -260,7 +277,7 @@ class AuthTest {
       KeyPair stranger = generator.generateKeyPair();
       String forged = Tokens.sign(Tokens.user("x", "r", null), "RS256",
           pem("PRIVATE KEY", stranger.getPrivate().getEncoded()), "new");
-      assertEquals(401, ((UpgradeRejectedException) WsClient.refusal(rotating.port(), "token=" + forged)).getStatus());
+      assertEquals(401, ((UpgradeRejectedException) rotating.refusal("token=" + forged)).getStatus());
     }
   }
 
@@ -278,11 +295,11 @@ class AuthTest {
   }
 
   @Test
-  void leewayAndRequireExp() {
-    try (TestHub strict = TestHub.start("auth.secret", Tokens.SECRET, "auth.requireExp", "true",
+  void leewayAndRequireExp(Vertx vertx) {
+    try (TestHub strict = TestHub.start(vertx, "auth.secret", Tokens.SECRET, "auth.requireExp", "true",
         "auth.leewayMs", "30000")) {
       JsonObject noExp = new JsonObject().put("sub", "forever");
-      assertEquals(401, ((UpgradeRejectedException) WsClient.refusal(strict.port(), "token=" + Tokens.hs256(noExp)))
+      assertEquals(401, ((UpgradeRejectedException) strict.refusal("token=" + Tokens.hs256(noExp)))
           .getStatus());
       JsonObject justExpired = Tokens.user("late", "r", null).put("exp", Tokens.expIn(-5));
       try (WsClient late = strict.connect("token=" + Tokens.hs256(justExpired))) {

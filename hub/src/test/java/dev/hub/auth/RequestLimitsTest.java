@@ -30,8 +30,8 @@ class RequestLimitsTest {
   private static TestHub hub;
 
   @BeforeAll
-  static void start() {
-    hub = TestHub.start();
+  static void start(Vertx vertx) {
+    hub = TestHub.start(vertx);
   }
 
   @AfterAll

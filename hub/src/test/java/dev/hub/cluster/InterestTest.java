@@ -95,7 +95,7 @@ class InterestTest {
     Eventually.until(node.hub().name() + " ready", 30_000, () -> node.get("/ready").statusCode(), s -> s == 200);
   }
 
-  /** A checkpoint for each member, flagged once it has its first {@code publishers} events, all from different nodes. */
+  /** A checkpoint per member, flagged once its first {@code publishers} events are from as many nodes. */
   private static void expectOneEventFromEachNode(VertxTestContext test, List<WsClient> members, String room,
       int publishers) {
     Checkpoint delivered = test.checkpoint(members.size());

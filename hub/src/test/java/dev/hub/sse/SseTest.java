@@ -12,19 +12,24 @@ import dev.hub.test.SseReader;
 import dev.hub.test.TestHub;
 import dev.hub.test.Tokens;
 import dev.hub.test.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code GET /sse} with a plain HTTP client (PROTOCOL.md section 3): events as SSE messages, heartbeat comments,
  * presence like a WebSocket session, {@code Last-Event-ID} recovery, {@code bye} on shutdown, and refusals
- * before the stream starts.
+ * before the stream starts. The hubs and the WebSocket publishers run on the test's Vert.x; the SSE reader is a
+ * JDK HTTP client on purpose, as far from the hub's stack as {@code curl -N}.
  */
+@ExtendWith(VertxExtension.class)
 class SseTest {
 
   @Test
-  void eventsOfEveryRoomArriveAsMessagesAndTheReaderCountsInPresence() {
-    try (TestHub hub = TestHub.start();
+  void eventsOfEveryRoomArriveAsMessagesAndTheReaderCountsInPresence(Vertx vertx) {
+    try (TestHub hub = TestHub.start(vertx);
         WsClient publisher = hub.connect("user=pub");
         SseReader reader = SseReader.open(hub.port(), "rooms=sse-a,sse-b&user=reader", Map.of())) {
       assertEquals(200, reader.status());
@@ -53,8 +58,8 @@ class SseTest {
   }
 
   @Test
-  void heartbeatCommentsKeepASilentReaderOpenPastTheTimeout() {
-    try (TestHub hub = TestHub.start("heartbeat.intervalMs", "100", "heartbeat.timeoutMs", "300");
+  void heartbeatCommentsKeepASilentReaderOpenPastTheTimeout(Vertx vertx) {
+    try (TestHub hub = TestHub.start(vertx, "heartbeat.intervalMs", "100", "heartbeat.timeoutMs", "300");
         SseReader reader = SseReader.open(hub.port(), "rooms=beat", Map.of())) {
       for (int i = 0; i < 8; i++) {
         reader.awaitLine(": hb");
@@ -65,8 +70,8 @@ class SseTest {
   }
 
   @Test
-  void lastEventIdReplaysWhatTheReaderMissedInAHistoryRoom() {
-    try (TestHub hub = TestHub.start("history.rooms", "kept:*");
+  void lastEventIdReplaysWhatTheReaderMissedInAHistoryRoom(Vertx vertx) {
+    try (TestHub hub = TestHub.start(vertx, "history.rooms", "kept:*");
         WsClient publisher = hub.connect()) {
       publisher.join("kept:feed");
       String seen = null;
@@ -94,8 +99,8 @@ class SseTest {
   }
 
   @Test
-  void shutdownSendsByeThenEndsTheStream() {
-    TestHub hub = TestHub.start("shutdown.graceMs", "5000");
+  void shutdownSendsByeThenEndsTheStream(Vertx vertx) {
+    TestHub hub = TestHub.start(vertx, "shutdown.graceMs", "5000");
     try (SseReader reader = SseReader.open(hub.port(), "rooms=closing", Map.of())) {
       Eventually.until("the reader joined", () -> HubQueries.roomPresenceCount(hub, "closing"), n -> n == 1);
       hub.stop();
@@ -109,13 +114,13 @@ class SseTest {
   }
 
   @Test
-  void badRoomsAndForbiddenRoomsAreRefusedBeforeTheStreamStarts() {
-    try (TestHub open = TestHub.start()) {
+  void badRoomsAndForbiddenRoomsAreRefusedBeforeTheStreamStarts(Vertx vertx) {
+    try (TestHub open = TestHub.start(vertx)) {
       assertEquals(400, SseReader.open(open.port(), "user=x", Map.of()).status(), "no rooms");
       assertEquals(400, SseReader.open(open.port(), "rooms=ok,bad%20name", Map.of()).status());
       assertEquals(400, SseReader.open(open.port(), "rooms=a&user=bad%20user", Map.of()).status());
     }
-    try (TestHub secured = TestHub.start("auth.secret", Tokens.SECRET)) {
+    try (TestHub secured = TestHub.start(vertx, "auth.secret", Tokens.SECRET)) {
       String token = Tokens.hs256(Tokens.user("ann", "team.*", null));
       assertEquals(401, SseReader.open(secured.port(), "rooms=team.a", Map.of()).status());
       assertEquals(403, SseReader.open(secured.port(), "rooms=team.a,private&token=" + token, Map.of()).status());

@@ -163,18 +163,13 @@ public final class ClusterRoomBroker implements RoomBroker {
   public synchronized Future<Void> subscribe(String room, RoomReceiver receiver) {
     boolean first = !local.isSubscribed(room);
     local.subscribe(room, receiver);
-    if (first) {
-      announced.put(room, announce(room, true));
-    }
-    return announced.get(room);
+    return interestOn(room, first);
   }
 
   @Override
   public synchronized void unsubscribe(String room, RoomReceiver receiver) {
     local.unsubscribe(room, receiver);
-    if (!local.isSubscribed(room) && announced.remove(room) != null) {
-      announce(room, false);
-    }
+    interestOff(room, local.isSubscribed(room));
   }
 
   /**
@@ -185,17 +180,27 @@ public final class ClusterRoomBroker implements RoomBroker {
   public synchronized Future<Void> subscribePattern(String pattern, RoomReceiver receiver) {
     boolean first = !local.isSubscribedToPattern(pattern);
     local.subscribePattern(pattern, receiver);
-    if (first) {
-      announced.put(pattern, announce(pattern, true));
-    }
-    return announced.get(pattern);
+    return interestOn(pattern, first);
   }
 
   @Override
   public synchronized void unsubscribePattern(String pattern, RoomReceiver receiver) {
     local.unsubscribePattern(pattern, receiver);
-    if (!local.isSubscribedToPattern(pattern) && announced.remove(pattern) != null) {
-      announce(pattern, false);
+    interestOff(pattern, local.isSubscribedToPattern(pattern));
+  }
+
+  /** The interest in a room or pattern: announced by its first local receiver, shared by those after. */
+  private Future<Void> interestOn(String key, boolean first) {
+    if (first) {
+      announced.put(key, announce(key, true));
+    }
+    return announced.get(key);
+  }
+
+  /** Turned off when the last local receiver of a room or pattern went. */
+  private void interestOff(String key, boolean stillHeld) {
+    if (!stillHeld && announced.remove(key) != null) {
+      announce(key, false);
     }
   }
 

@@ -305,12 +305,15 @@ public final class HazelcastPresenceStore implements PresenceStore {
         .toList();
   }
 
-  /** Removes the matching member entries one by one, so each removal is reported once with the room's count. */
+  /**
+   * Removes the matching member entries in one operation per partition, each reported once (by the call that
+   * removed it) with the room's count; a dead node's thousands of members are one call, not one each.
+   */
   private List<RoomLeave> removeMembers(Predicate<String, HazelcastJsonValue> which) {
     List<MemberRecord> removed = new ArrayList<>();
-    for (Map.Entry<String, HazelcastJsonValue> entry : members.entrySet(which)) {
-      if (members.remove(entry.getKey(), entry.getValue())) {
-        removed.add(fromJson(entry.getValue(), MemberRecord.class));
+    for (HazelcastJsonValue value : members.executeOnEntries(new TakeEntry(), which).values()) {
+      if (value != null) {
+        removed.add(fromJson(value, MemberRecord.class));
       }
     }
     Map<String, Integer> remaining = new HashMap<>();

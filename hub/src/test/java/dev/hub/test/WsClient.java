@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -32,8 +35,16 @@ public final class WsClient implements AutoCloseable {
   public static final long WAIT_MS = 30_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * What a test takes of a frame: the part it takes, and the part that stays waiting for others ({@code null} for
+   * none). A whole frame, or for a room's events only that room's items of a {@code batch}, which the server may
+   * coalesce across rooms (PROTOCOL.md section 4).
+   */
+  private record Take(JsonNode taken, JsonNode left) {
+  }
+
   /** Frames wanted by a {@link #next} that had not arrived yet, served in the order they were asked for. */
-  private record Waiter(Predicate<JsonNode> match, Promise<JsonNode> frame) {
+  private record Waiter(Function<JsonNode, Take> taker, Promise<JsonNode> frame) {
   }
 
   private final ClientWebSocket socket;
@@ -123,23 +134,43 @@ public final class WsClient implements AutoCloseable {
     } catch (Exception e) {
       frame = JSON.createObjectNode().put("type", "unparseable").put("text", text);
     }
-    Promise<JsonNode> served = null;
+    List<Runnable> served = new ArrayList<>();
     synchronized (frames) {
-      for (Iterator<Waiter> it = waiters.iterator(); it.hasNext() && served == null; ) {
+      for (Iterator<Waiter> it = waiters.iterator(); it.hasNext() && frame != null; ) {
         Waiter waiter = it.next();
-        if (waiter.match().test(frame)) {
+        Take take = waiter.taker().apply(frame);
+        if (take != null) {
           it.remove();
-          served = waiter.frame();
+          served.add(() -> waiter.frame().complete(take.taken()));
+          frame = take.left();
         }
       }
-      if (served == null) {
+      if (frame != null) {
         frames.add(frame);
         frames.notifyAll();
       }
     }
-    if (served != null) {
-      served.complete(frame);
+    served.forEach(Runnable::run);
+  }
+
+  private static Function<JsonNode, Take> whole(Predicate<JsonNode> match) {
+    return frame -> match.test(frame) ? new Take(frame, null) : null;
+  }
+
+  /** Takes the first waiting frame, or part of one, that {@code taker} takes; null when there is none. */
+  private JsonNode takeWaiting(Function<JsonNode, Take> taker) {
+    for (int i = 0; i < frames.size(); i++) {
+      Take take = taker.apply(frames.get(i));
+      if (take != null) {
+        if (take.left() == null) {
+          frames.remove(i);
+        } else {
+          frames.set(i, take.left());
+        }
+        return take.taken();
+      }
     }
+    return null;
   }
 
   /**
@@ -147,16 +178,17 @@ public final class WsClient implements AutoCloseable {
    * never fails by itself; the {@code VertxTestContext} that waits on it bounds the wait.
    */
   public Future<JsonNode> next(Predicate<JsonNode> match) {
+    return nextTaken(whole(match));
+  }
+
+  private Future<JsonNode> nextTaken(Function<JsonNode, Take> taker) {
     synchronized (frames) {
-      for (Iterator<JsonNode> it = frames.iterator(); it.hasNext(); ) {
-        JsonNode frame = it.next();
-        if (match.test(frame)) {
-          it.remove();
-          return Future.succeededFuture(frame);
-        }
+      JsonNode waiting = takeWaiting(taker);
+      if (waiting != null) {
+        return Future.succeededFuture(waiting);
       }
       Promise<JsonNode> frame = Promise.promise();
-      waiters.add(new Waiter(match, frame));
+      waiters.add(new Waiter(taker, frame));
       return frame.future();
     }
   }
@@ -171,11 +203,11 @@ public final class WsClient implements AutoCloseable {
     return nextEvents(roomEvents(room), count, new ArrayList<>());
   }
 
-  private Future<List<JsonNode>> nextEvents(Predicate<JsonNode> match, int count, List<JsonNode> events) {
+  private Future<List<JsonNode>> nextEvents(Function<JsonNode, Take> match, int count, List<JsonNode> events) {
     if (events.size() >= count) {
       return Future.succeededFuture(events);
     }
-    return next(match).compose(frame -> {
+    return nextTaken(match).compose(frame -> {
       if ("batch".equals(frame.path("type").asText())) {
         frame.path("events").forEach(events::add);
       } else {
@@ -238,15 +270,16 @@ public final class WsClient implements AutoCloseable {
 
   /** The first waiting frame that matches, taken out; fails after {@link #WAIT_MS}. */
   public JsonNode await(Predicate<JsonNode> match) {
+    return awaitTaken(whole(match));
+  }
+
+  private JsonNode awaitTaken(Function<JsonNode, Take> taker) {
     long deadline = System.currentTimeMillis() + WAIT_MS;
     synchronized (frames) {
       while (true) {
-        for (Iterator<JsonNode> it = frames.iterator(); it.hasNext(); ) {
-          JsonNode frame = it.next();
-          if (match.test(frame)) {
-            it.remove();
-            return frame;
-          }
+        JsonNode frame = takeWaiting(taker);
+        if (frame != null) {
+          return frame;
         }
         long left = deadline - System.currentTimeMillis();
         if (left <= 0) {
@@ -311,14 +344,35 @@ public final class WsClient implements AutoCloseable {
     return taken;
   }
 
-  /** The events of a room, in order, unwrapping {@code batch} frames, until {@code count} have come. */
+  /**
+   * The events of a room, in order, unwrapping {@code batch} frames, until {@code count} have come; the items of
+   * other rooms in a batch stay waiting, as a batch of their own.
+   */
   public List<JsonNode> events(String room, int count) {
-    return events(roomEvents(room), count);
+    return takeEvents(roomEvents(room), count);
   }
 
-  private static Predicate<JsonNode> roomEvents(String room) {
-    return f -> ("event".equals(f.path("type").asText()) && room.equals(f.path("room").asText()))
-        || ("batch".equals(f.path("type").asText()) && room.equals(f.path("events").path(0).path("room").asText()));
+  /** A room's {@code event} frame whole, or a {@code batch}'s items of that room split from the others. */
+  private static Function<JsonNode, Take> roomEvents(String room) {
+    return frame -> switch (frame.path("type").asText()) {
+      case "event" -> room.equals(frame.path("room").asText()) ? new Take(frame, null) : null;
+      case "batch" -> {
+        ArrayNode ours = JSON.createArrayNode();
+        ArrayNode others = JSON.createArrayNode();
+        frame.path("events").forEach(e -> (room.equals(e.path("room").asText()) ? ours : others).add(e));
+        if (ours.isEmpty()) {
+          yield null;
+        }
+        yield new Take(batchOf(frame, ours), others.isEmpty() ? null : batchOf(frame, others));
+      }
+      default -> null;
+    };
+  }
+
+  private static JsonNode batchOf(JsonNode batch, ArrayNode events) {
+    ObjectNode part = ((ObjectNode) batch).deepCopy();
+    part.set("events", events);
+    return part;
   }
 
   /**
@@ -326,9 +380,13 @@ public final class WsClient implements AutoCloseable {
    * {@code count} have come: for a session that hears several rooms (a pattern).
    */
   public List<JsonNode> events(Predicate<JsonNode> frames, int count) {
+    return takeEvents(whole(frames), count);
+  }
+
+  private List<JsonNode> takeEvents(Function<JsonNode, Take> taker, int count) {
     List<JsonNode> events = new ArrayList<>();
     while (events.size() < count) {
-      JsonNode frame = await(frames);
+      JsonNode frame = awaitTaken(taker);
       if ("batch".equals(frame.path("type").asText())) {
         frame.path("events").forEach(events::add);
       } else {

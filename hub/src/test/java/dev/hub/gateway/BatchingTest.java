@@ -1,26 +1,37 @@
 package dev.hub.gateway;
 
+import static dev.hub.test.AsyncChecks.expectClose;
 import static dev.hub.test.HubQueries.metric;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.Eventually;
 import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Batching of PROTOCOL.md section 4 as a client sees it: batchable events come as {@code batch} frames bounded by
  * {@code batch.maxEvents}, a lone one still comes as a one-item batch after the delay, a non-batched event flushes
- * what is held first, replies never wait for a batch, and a graceful stop flushes before {@code bye}.
+ * what is held first, replies never wait for a batch, and a graceful stop flushes before {@code bye}. The hubs and
+ * their clients run on the extension's Vert.x; a run of deliveries, the events at each member and a close code
+ * are checkpoints.
  */
+@ExtendWith(VertxExtension.class)
 class BatchingTest {
   private static final int MAX_EVENTS = 5;
   private static final String GLOBS = "logs:*,*:stats";
@@ -31,10 +42,10 @@ class BatchingTest {
   private static TestHub holdingHub;
 
   @BeforeAll
-  static void startHubs() {
-    hub = TestHub.start("batch.events", GLOBS, "batch.maxEvents", Integer.toString(MAX_EVENTS),
+  static void startHubs(Vertx vertx) {
+    hub = TestHub.start(vertx, "batch.events", GLOBS, "batch.maxEvents", Integer.toString(MAX_EVENTS),
         "batch.maxDelayMs", "200");
-    holdingHub = TestHub.start("batch.events", GLOBS, "batch.maxEvents", "100", "batch.maxDelayMs", "60000");
+    holdingHub = TestHub.start(vertx, "batch.events", GLOBS, "batch.maxEvents", "100", "batch.maxDelayMs", "60000");
   }
 
   @AfterAll
@@ -44,41 +55,46 @@ class BatchingTest {
   }
 
   @Test
-  void quickEventsComeInBatchesOfAtMostMaxEventsInOrder() {
+  void quickEventsComeInBatchesOfAtMostMaxEventsInOrder(VertxTestContext test) {
     String room = "batch-order";
     try (WsClient sender = hub.connect("user=logger"); WsClient receiver = hub.connect()) {
       sender.join(room);
       receiver.join(room);
+      Checkpoint acked = test.checkpoint(12);
+      for (int i = 0; i < 12; i++) {
+        String ref = "p" + i;
+        sender.next(f -> ref.equals(f.path("ref").asText())).onComplete(test.succeeding(reply -> test.verify(() -> {
+          assertEquals("ack", reply.get("type").asText(), reply::toString);
+          acked.flag();
+        })));
+      }
+      Checkpoint delivered = test.checkpoint();
+      deliveries(receiver, room, 12, new ArrayList<>()).onComplete(test.succeeding(frames -> test.verify(() -> {
+        List<JsonNode> received = new ArrayList<>();
+        for (JsonNode frame : frames) {
+          assertEquals("batch", frame.get("type").asText(), () -> "a logs:* event came unbatched: " + frame);
+          int size = frame.get("events").size();
+          assertTrue(size >= 1 && size <= MAX_EVENTS, () -> "batch of " + size + ": " + frame);
+          frame.get("events").forEach(received::add);
+        }
+        assertEquals(12, received.size());
+        assertTrue(frames.size() >= 3, "12 events in batches of at most 5 take at least 3 frames");
+        for (int i = 0; i < 12; i++) {
+          JsonNode event = received.get(i);
+          assertEquals("event", event.get("type").asText(), "each item is a complete event frame");
+          assertEquals(room, event.get("room").asText());
+          assertEquals("logs:line", event.get("event").asText());
+          assertEquals(i, event.get("data").asInt(), "order is kept within and across batches");
+          assertEquals("logger", event.get("from").asText());
+          assertFalse(event.get("id").asText().isEmpty());
+          assertTrue(event.get("ts").asLong() > 0);
+        }
+        delivered.flag();
+      })));
       for (int i = 0; i < 12; i++) {
         sender.send("type", "publish", "room", room, "event", "logs:line", "data", i, "ref", "p" + i);
       }
-      for (int i = 0; i < 12; i++) {
-        String ref = "p" + i;
-        assertEquals("ack", sender.await(f -> ref.equals(f.path("ref").asText())).get("type").asText());
-      }
-
-      List<JsonNode> received = new ArrayList<>();
-      int batches = 0;
-      while (received.size() < 12) {
-        JsonNode frame = nextDelivery(receiver, room);
-        assertEquals("batch", frame.get("type").asText(), () -> "a logs:* event came unbatched: " + frame);
-        int size = frame.get("events").size();
-        assertTrue(size >= 1 && size <= MAX_EVENTS, () -> "batch of " + size + ": " + frame);
-        frame.get("events").forEach(received::add);
-        batches++;
-      }
-      assertEquals(12, received.size());
-      assertTrue(batches >= 3, "12 events in batches of at most 5 take at least 3 frames");
-      for (int i = 0; i < 12; i++) {
-        JsonNode event = received.get(i);
-        assertEquals("event", event.get("type").asText(), "each item is a complete event frame");
-        assertEquals(room, event.get("room").asText());
-        assertEquals("logs:line", event.get("event").asText());
-        assertEquals(i, event.get("data").asInt(), "order is kept within and across batches");
-        assertEquals("logger", event.get("from").asText());
-        assertFalse(event.get("id").asText().isEmpty());
-        assertTrue(event.get("ts").asLong() > 0);
-      }
+      AsyncChecks.await(test, "12 acks and 12 events in batches of at most " + MAX_EVENTS);
     }
   }
 
@@ -147,9 +163,9 @@ class BatchingTest {
   }
 
   @Test
-  void repliesDoNotWaitForAHeldBatchAndAGracefulStopFlushesItBeforeBye() {
+  void repliesDoNotWaitForAHeldBatchAndAGracefulStopFlushesItBeforeBye(Vertx vertx, VertxTestContext test) {
     String room = "batch-held";
-    try (TestHub stopping = TestHub.start("batch.events", GLOBS, "batch.maxEvents", "100",
+    try (TestHub stopping = TestHub.start(vertx, "batch.events", GLOBS, "batch.maxEvents", "100",
         "batch.maxDelayMs", "60000");
         WsClient alone = stopping.connect()) {
       // Alone in the room and receiving its own event: no other member's presence_diff can flush it, so after
@@ -161,8 +177,9 @@ class BatchingTest {
       assertTrue(alone.waiting().stream().noneMatch(BatchingTest::isDelivery),
           () -> "the event is still held, the replies came first: " + alone.waiting());
 
+      expectClose(test, test.checkpoint(), alone, 1001);
       stopping.stop();
-      assertEquals(1001, alone.awaitClose());
+      AsyncChecks.await(test, "close 1001 after the graceful stop");
       List<JsonNode> frames = alone.waiting();
       int batch = indexOf(frames, f -> "batch".equals(f.path("type").asText()));
       int bye = indexOf(frames, f -> "bye".equals(f.path("type").asText()));
@@ -177,7 +194,7 @@ class BatchingTest {
   }
 
   @Test
-  void metricsCountBatchFrames() {
+  void metricsCountBatchFrames(VertxTestContext test) {
     String room = "batch-metrics";
     try (WsClient sender = hub.connect(); WsClient receiver = hub.connect()) {
       sender.join(room);
@@ -186,8 +203,14 @@ class BatchingTest {
       for (int i = 0; i < MAX_EVENTS; i++) {
         sender.request("type", "publish", "room", room, "event", "disk:stats", "data", i);
       }
-      assertEquals(MAX_EVENTS, receiver.events(room, MAX_EVENTS).size());
-      sender.events(room, MAX_EVENTS);
+      Checkpoint delivered = test.checkpoint(2);
+      for (WsClient member : List.of(receiver, sender)) {
+        member.nextEvents(room, MAX_EVENTS).onComplete(test.succeeding(events -> test.verify(() -> {
+          assertEquals(MAX_EVENTS, events.size());
+          delivered.flag();
+        })));
+      }
+      AsyncChecks.await(test, MAX_EVENTS + " events at each of the two members");
       // At least one batch for each of the two members; more when the delay split them.
       Eventually.until("hub_batches_total grown by at least 2 from " + before,
           () -> metric(hub, "hub_batches_total"), batches -> batches >= before + 2);
@@ -196,8 +219,24 @@ class BatchingTest {
 
   /** The next {@code event} or {@code batch} frame of the room, whichever comes first. */
   private static JsonNode nextDelivery(WsClient client, String room) {
-    return client.await(f -> isDelivery(f) && (room.equals(f.path("room").asText())
-        || room.equals(f.path("events").path(0).path("room").asText())));
+    return client.await(isDeliveryOf(room));
+  }
+
+  /** The {@code event} and {@code batch} frames of the room, whole and in arrival order, until {@code left} came. */
+  private static Future<List<JsonNode>> deliveries(WsClient client, String room, int left, List<JsonNode> frames) {
+    if (left <= 0) {
+      return Future.succeededFuture(frames);
+    }
+    return client.next(isDeliveryOf(room)).compose(frame -> {
+      frames.add(frame);
+      int carried = "batch".equals(frame.path("type").asText()) ? frame.path("events").size() : 1;
+      return deliveries(client, room, left - carried, frames);
+    });
+  }
+
+  private static Predicate<JsonNode> isDeliveryOf(String room) {
+    return f -> isDelivery(f) && (room.equals(f.path("room").asText())
+        || room.equals(f.path("events").path(0).path("room").asText()));
   }
 
   private static boolean isDelivery(JsonNode frame) {

@@ -5,16 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.RawWebSocket;
 import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Coalescing of PROTOCOL.md section 4 as clients see it: events that are ready for a session in the same
@@ -22,8 +30,10 @@ import org.junit.jupiter.api.Test;
  * replies neither wait for them nor are held behind them. A publisher sends its publishes in one write, so the
  * hub reads them in one turn; a subscriber on the publisher's event loop then has all their events ready at
  * once. Connections are spread over the loops in turn, so of as many subscribers as there are loops, one
- * shares the publisher's.
+ * shares the publisher's. The hubs and the subscribers run on the class's Vert.x; what each subscriber receives is
+ * a checkpoint. The publisher is a bare socket, so that its publishes leave in one write.
  */
+@ExtendWith(VertxExtension.class)
 class CoalescingTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_FRAME_BYTES = 1024;
@@ -33,9 +43,9 @@ class CoalescingTest {
   private static TestHub smallFrames;
 
   @BeforeAll
-  static void startHubs() {
-    hub = TestHub.start();
-    smallFrames = TestHub.start("limits.maxFrameBytes", Integer.toString(MAX_FRAME_BYTES));
+  static void startHubs(Vertx vertx) {
+    hub = TestHub.start(vertx);
+    smallFrames = TestHub.start(vertx, "limits.maxFrameBytes", Integer.toString(MAX_FRAME_BYTES));
   }
 
   @AfterAll
@@ -45,20 +55,25 @@ class CoalescingTest {
   }
 
   @Test
-  void eventsReadyInOneTurnLeaveAsOneBatchInPublishOrder() throws Exception {
+  void eventsReadyInOneTurnLeaveAsOneBatchInPublishOrder(VertxTestContext test) throws Exception {
     String room = "coalesce-order";
     int events = 5;
     try (RawWebSocket publisher = joined(hub, room)) {
       List<WsClient> subscribers = subscribers(hub, room);
       try {
-        publisher.sendTextsAtOnce(publishes(room, events, 10, false));
-        int fewestFrames = Integer.MAX_VALUE;
+        List<Integer> frameCounts = new CopyOnWriteArrayList<>();
+        Checkpoint delivered = test.checkpoint(subscribers.size());
         for (WsClient subscriber : subscribers) {
-          List<JsonNode> frames = eventFrames(subscriber, room, events);
-          assertEquals(List.of(0, 1, 2, 3, 4), numbers(frames), () -> "out of order: " + frames);
-          fewestFrames = Math.min(fewestFrames, frames.size());
+          eventFrames(subscriber, room, events).onComplete(test.succeeding(frames -> test.verify(() -> {
+            assertEquals(List.of(0, 1, 2, 3, 4), numbers(frames), () -> "out of order: " + frames);
+            frameCounts.add(frames.size());
+            delivered.flag();
+          })));
         }
-        assertEquals(1, fewestFrames, "the subscriber on the publisher's event loop got the five events in one frame");
+        publisher.sendTextsAtOnce(publishes(room, events, 10, false));
+        AsyncChecks.await(test, events + " events at each of " + subscribers.size() + " subscribers");
+        assertEquals(1, frameCounts.stream().mapToInt(Integer::intValue).min().orElseThrow(),
+            () -> "the subscriber on the publisher's event loop got the five events in one frame: " + frameCounts);
       } finally {
         subscribers.forEach(WsClient::close);
       }
@@ -89,21 +104,27 @@ class CoalescingTest {
   }
 
   @Test
-  void aCoalescedFrameStaysWithinTheFrameLimit() throws Exception {
+  void aCoalescedFrameStaysWithinTheFrameLimit(VertxTestContext test) throws Exception {
     String room = "coalesce-bound";
     int events = 12;
     try (RawWebSocket publisher = joined(smallFrames, room)) {
       List<WsClient> subscribers = subscribers(smallFrames, room);
       try {
-        publisher.sendTextsAtOnce(publishes(room, events, 200, false));
+        Checkpoint delivered = test.checkpoint(subscribers.size());
         for (WsClient subscriber : subscribers) {
-          List<JsonNode> frames = eventFrames(subscriber, room, events);
-          assertEquals(IntStream.range(0, events).boxed().toList(), numbers(frames), () -> "out of order: " + frames);
-          for (JsonNode frame : frames) {
-            int bytes = frame.toString().getBytes(StandardCharsets.UTF_8).length;
-            assertTrue(bytes <= MAX_FRAME_BYTES, () -> "a frame of " + bytes + " bytes: " + frame);
-          }
+          eventFrames(subscriber, room, events).onComplete(test.succeeding(frames -> test.verify(() -> {
+            assertEquals(IntStream.range(0, events).boxed().toList(), numbers(frames),
+                () -> "out of order: " + frames);
+            for (JsonNode frame : frames) {
+              int bytes = frame.toString().getBytes(StandardCharsets.UTF_8).length;
+              assertTrue(bytes <= MAX_FRAME_BYTES, () -> "a frame of " + bytes + " bytes: " + frame);
+            }
+            delivered.flag();
+          })));
         }
+        publisher.sendTextsAtOnce(publishes(room, events, 200, false));
+        AsyncChecks.await(test, events + " events within the frame limit at each of " + subscribers.size()
+            + " subscribers");
       } finally {
         subscribers.forEach(WsClient::close);
       }
@@ -138,17 +159,24 @@ class CoalescingTest {
         + "\"},\"ref\":\"p" + i + "\"}").getBytes(StandardCharsets.UTF_8)).toList();
   }
 
-  /** Frames carrying events of {@code room} (single or batch), in arrival order, until {@code events} came. */
-  private static List<JsonNode> eventFrames(WsClient client, String room, int events) {
-    List<JsonNode> frames = new ArrayList<>();
-    int seen = 0;
-    while (seen < events) {
-      JsonNode frame = client.await(f -> ("event".equals(f.path("type").asText())
-          && room.equals(f.path("room").asText())) || "batch".equals(f.path("type").asText()));
-      frames.add(frame);
-      seen += "batch".equals(frame.path("type").asText()) ? frame.path("events").size() : 1;
+  /**
+   * Frames carrying events of {@code room} (single or batch), whole and in arrival order, until {@code events}
+   * came: a subscriber is in that room only, so a batch is all its.
+   */
+  private static Future<List<JsonNode>> eventFrames(WsClient client, String room, int events) {
+    return eventFrames(client, room, events, new ArrayList<>());
+  }
+
+  private static Future<List<JsonNode>> eventFrames(WsClient client, String room, int left, List<JsonNode> frames) {
+    if (left <= 0) {
+      return Future.succeededFuture(frames);
     }
-    return frames;
+    return client.next(f -> ("event".equals(f.path("type").asText()) && room.equals(f.path("room").asText()))
+        || "batch".equals(f.path("type").asText())).compose(frame -> {
+          frames.add(frame);
+          int carried = "batch".equals(frame.path("type").asText()) ? frame.path("events").size() : 1;
+          return eventFrames(client, room, left - carried, frames);
+        });
   }
 
   private static List<Integer> numbers(List<JsonNode> frames) {

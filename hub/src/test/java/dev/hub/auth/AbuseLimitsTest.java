@@ -1,5 +1,6 @@
 package dev.hub.auth;
 
+import static dev.hub.test.AsyncChecks.expectClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,25 +9,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hub.app.ConfigException;
 import dev.hub.app.ConfigLoader;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
 import dev.hub.test.RawWebSocket;
 import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Origins, rate limits, connection limits and the secure default: each reached, refused, and recovered from. */
+/**
+ * Origins, rate limits, connection limits and the secure default: each reached, refused, and recovered from. Each
+ * hub and its clients run on the test's Vert.x; a close code and a refused upgrade are checkpoints. Upgrades that
+ * need exact headers go through a bare socket.
+ */
+@ExtendWith(VertxExtension.class)
 class AbuseLimitsTest {
 
   @Test
-  void originsOutsideTheListAreRefusedOnTheUpgradeAndByCors() throws Exception {
-    try (TestHub hub = TestHub.start("http.allowedOrigins", "https://app.example.com")) {
+  void originsOutsideTheListAreRefusedOnTheUpgradeAndByCors(Vertx vertx) throws Exception {
+    try (TestHub hub = TestHub.start(vertx, "http.allowedOrigins", "https://app.example.com")) {
       assertEquals(101, RawWebSocket.upgradeStatus(hub.port(), "", Map.of("Origin", "https://app.example.com")));
       assertEquals(101, RawWebSocket.upgradeStatus(hub.port(), "", Map.of()), "non-browser clients are not held");
       assertEquals(403, RawWebSocket.upgradeStatus(hub.port(), "", Map.of("Origin", "https://evil.example.com")));
@@ -50,8 +62,8 @@ class AbuseLimitsTest {
   }
 
   @Test
-  void withAuthOffAndNoListOnlyLoopbackPagesMayDriveTheHub() throws Exception {
-    try (TestHub hub = TestHub.start()) {
+  void withAuthOffAndNoListOnlyLoopbackPagesMayDriveTheHub(Vertx vertx) throws Exception {
+    try (TestHub hub = TestHub.start(vertx)) {
       for (String foreign : List.of("https://evil.example", "http://localhost.evil.example", "null")) {
         assertEquals(403, RawWebSocket.upgradeStatus(hub.port(), "", Map.of("Origin", foreign)), foreign);
         HttpResponse<String> post = postAsPage(hub, foreign);
@@ -77,8 +89,9 @@ class AbuseLimitsTest {
   }
 
   @Test
-  void behindATrustedProxyEachForwardedClientCountsOnItsOwn() throws Exception {
-    try (TestHub hub = TestHub.start("limits.connectionsPerIp", "1", "http.trustedProxies", "127.0.0.0/8,10.0.0.0/8");
+  void behindATrustedProxyEachForwardedClientCountsOnItsOwn(Vertx vertx) throws Exception {
+    try (TestHub hub = TestHub.start(vertx, "limits.connectionsPerIp", "1",
+        "http.trustedProxies", "127.0.0.0/8,10.0.0.0/8");
         RawWebSocket ann = RawWebSocket.connect(hub.port(), "", Map.of("X-Forwarded-For", "203.0.113.7"));
         RawWebSocket bob = RawWebSocket.connect(hub.port(), "", Map.of("X-Forwarded-For", "198.51.100.1, 203.0.113.8"));
         RawWebSocket viaTwoProxies = RawWebSocket.connect(hub.port(), "",
@@ -94,10 +107,10 @@ class AbuseLimitsTest {
   }
 
   @Test
-  void fromAnUntrustedPeerXForwardedForIsIgnored() throws Exception {
+  void fromAnUntrustedPeerXForwardedForIsIgnored(Vertx vertx) throws Exception {
     for (String[] config : List.of(new String[] {"limits.connectionsPerIp", "1"},
         new String[] {"limits.connectionsPerIp", "1", "http.trustedProxies", "10.0.0.0/8"})) {
-      try (TestHub hub = TestHub.start(config);
+      try (TestHub hub = TestHub.start(vertx, config);
           RawWebSocket first = RawWebSocket.connect(hub.port(), "", Map.of("X-Forwarded-For", "203.0.113.7"))) {
         assertEquals(429, RawWebSocket.upgradeStatus(hub.port(), "", Map.of("X-Forwarded-For", "203.0.113.99")),
             () -> "both come from 127.0.0.1, whatever they claim; " + List.of(config));
@@ -106,8 +119,8 @@ class AbuseLimitsTest {
   }
 
   @Test
-  void publishesPastTheRateAreRefusedThenAllowedAgain() {
-    try (TestHub hub = TestHub.start("limits.publishPerSecond", "20", "limits.publishBurst", "5");
+  void publishesPastTheRateAreRefusedThenAllowedAgain(Vertx vertx) {
+    try (TestHub hub = TestHub.start(vertx, "limits.publishPerSecond", "20", "limits.publishBurst", "5");
         WsClient fast = hub.connect(); WsClient other = hub.connect()) {
       fast.join("rate");
       other.join("rate");
@@ -132,23 +145,24 @@ class AbuseLimitsTest {
   }
 
   @Test
-  void aClientThatKeepsPublishingThroughRefusalsIsClosedWith4029() {
-    try (TestHub hub = TestHub.start("limits.publishPerSecond", "1", "limits.publishBurst", "1",
+  void aClientThatKeepsPublishingThroughRefusalsIsClosedWith4029(Vertx vertx, VertxTestContext test) {
+    try (TestHub hub = TestHub.start(vertx, "limits.publishPerSecond", "1", "limits.publishBurst", "1",
         "limits.maxRefusals", "10"); WsClient flood = hub.connect(); WsClient bystander = hub.connect()) {
       flood.join("flood");
       bystander.join("flood");
+      expectClose(test, test.checkpoint(), flood, 4029);
       for (int i = 0; i < 50; i++) {
         flood.send("type", "publish", "room", "flood", "event", "spam", "data", i);
       }
-      assertEquals(4029, flood.awaitClose());
+      AsyncChecks.await(test, "close 4029 of the client publishing through its refusals");
       assertEquals(1, bystander.events("flood", 1).size(), "the one publish the bucket allowed");
       assertEquals("pong", bystander.request("type", "ping").get("type").asText(), "others are unaffected");
     }
   }
 
   @Test
-  void joinsPastTheRateAreRefused() {
-    try (TestHub hub = TestHub.start("limits.joinsPerSecond", "1", "limits.joinBurst", "3",
+  void joinsPastTheRateAreRefused(Vertx vertx) {
+    try (TestHub hub = TestHub.start(vertx, "limits.joinsPerSecond", "1", "limits.joinBurst", "3",
         "limits.maxRefusals", "1000"); WsClient client = hub.connect()) {
       List<String> codes = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
@@ -163,12 +177,17 @@ class AbuseLimitsTest {
   }
 
   @Test
-  void connectionsPerIpAreCappedWith429AndFreedOnClose() {
-    try (TestHub hub = TestHub.start("limits.connectionsPerIp", "2")) {
+  void connectionsPerIpAreCappedWith429AndFreedOnClose(Vertx vertx, VertxTestContext test) {
+    try (TestHub hub = TestHub.start(vertx, "limits.connectionsPerIp", "2")) {
       WsClient first = hub.connect();
       WsClient second = hub.connect();
-      Throwable third = WsClient.refusal(hub.port(), "");
-      assertEquals(429, ((UpgradeRejectedException) third).getStatus());
+      Checkpoint refused = test.checkpoint();
+      hub.webSockets().connect(WsClient.options(hub.port(), "")).onComplete(test.failing(third -> test.verify(() -> {
+        assertTrue(third instanceof UpgradeRejectedException, third::toString);
+        assertEquals(429, ((UpgradeRejectedException) third).getStatus());
+        refused.flag();
+      })));
+      AsyncChecks.await(test, "429 for a third connection from the same address");
       first.close();
       WsClient again = Eventually.until("a slot freed by the close", 5000,
           () -> {

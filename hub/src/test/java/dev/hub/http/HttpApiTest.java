@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
 import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,12 +30,15 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every endpoint of PROTOCOL.md section 7 against a real hub, with real WebSocket clients in the rooms the API
  * reports on. Tests that read node-wide totals start a hub of their own, so other tests' sessions cannot blur
- * the counts; the others share one hub and keep to rooms and users of their own.
+ * the counts; the others share one hub and keep to rooms and users of their own. The hubs and the clients run on
+ * the extension's Vert.x; the events that several members, or one member several times, receive are checkpoints.
  */
+@ExtendWith(VertxExtension.class)
 class HttpApiTest {
   private static final int MAX_FRAME_BYTES = 4096;
   private static final List<String> PROTOCOL_ERROR_CODES = List.of("bad_json", "bad_frame", "unknown_type",
@@ -40,8 +48,8 @@ class HttpApiTest {
   private static TestHub hub;
 
   @BeforeAll
-  static void startHub() {
-    hub = TestHub.start("node.name", "h1", "limits.maxFrameBytes", Integer.toString(MAX_FRAME_BYTES));
+  static void startHub(Vertx vertx) {
+    hub = TestHub.start(vertx, "node.name", "h1", "limits.maxFrameBytes", Integer.toString(MAX_FRAME_BYTES));
   }
 
   @AfterAll
@@ -52,8 +60,8 @@ class HttpApiTest {
   // GET /api/presence
 
   @Test
-  void presenceTotalsFollowConnectsJoinsLeavesAndCloses() {
-    try (TestHub own = TestHub.start("node.name", "totals")) {
+  void presenceTotalsFollowConnectsJoinsLeavesAndCloses(Vertx vertx) {
+    try (TestHub own = TestHub.start(vertx, "node.name", "totals")) {
       assertEquals(totals(1, 0, 0, 0), json(own.get("/api/presence"), 200));
       try (WsClient ann = own.connect("user=ann"); WsClient annAgain = own.connect("user=ann");
           WsClient bob = own.connect("user=bob")) {
@@ -230,9 +238,9 @@ class HttpApiTest {
   // GET /api/nodes
 
   @Test
-  void nodesListThisNodeWithItsAddressConnectionsAndStart() {
+  void nodesListThisNodeWithItsAddressConnectionsAndStart(Vertx vertx) {
     long before = System.currentTimeMillis();
-    try (TestHub own = TestHub.start("node.name", "nodes-1")) {
+    try (TestHub own = TestHub.start(vertx, "node.name", "nodes-1")) {
       long started = System.currentTimeMillis();
       JsonNode nodes = json(own.get("/api/nodes"), 200);
       assertEquals(Set.of("nodes"), fieldNames(nodes));
@@ -256,7 +264,7 @@ class HttpApiTest {
   // POST /api/rooms/{room}/events
 
   @Test
-  void postedEventReachesEveryMemberWithoutFrom() {
+  void postedEventReachesEveryMemberWithoutFrom(VertxTestContext test) {
     try (WsClient ann = hub.connect(); WsClient bob = hub.connect()) {
       ann.join("pub-1");
       bob.join("pub-1");
@@ -268,16 +276,21 @@ class HttpApiTest {
       String id = accepted.get("id").asText();
       assertFalse(id.isEmpty());
 
+      Checkpoint delivered = test.checkpoint(2);
       for (WsClient member : List.of(ann, bob)) {
-        JsonNode event = member.events("pub-1", 1).get(0);
-        assertEquals("event", event.get("type").asText());
-        assertEquals("pub-1", event.get("room").asText());
-        assertEquals("note:new", event.get("event").asText());
-        assertEquals(data, event.get("data"));
-        assertEquals(id, event.get("id").asText());
-        assertTrue(event.get("ts").asLong() >= before, event::toString);
-        assertFalse(event.has("from"), () -> "a server-side event has no from: " + event);
+        member.nextEvents("pub-1", 1).onComplete(test.succeeding(events -> test.verify(() -> {
+          JsonNode event = events.get(0);
+          assertEquals("event", event.get("type").asText());
+          assertEquals("pub-1", event.get("room").asText());
+          assertEquals("note:new", event.get("event").asText());
+          assertEquals(data, event.get("data"));
+          assertEquals(id, event.get("id").asText());
+          assertTrue(event.get("ts").asLong() >= before, event::toString);
+          assertFalse(event.has("from"), () -> "a server-side event has no from: " + event);
+          delivered.flag();
+        })));
       }
+      AsyncChecks.await(test, "the posted event at each of the two members");
 
       String second = json(hub.post("/api/rooms/pub-1/events", "{\"event\":\"bare\"}"), 202).get("id").asText();
       assertNotEquals(id, second, "every event gets its own id");
@@ -294,7 +307,7 @@ class HttpApiTest {
   }
 
   @Test
-  void repeatedIdIsAcceptedAgainButDeliveredOnce() {
+  void repeatedIdIsAcceptedAgainButDeliveredOnce(VertxTestContext test) {
     try (WsClient ann = hub.connect()) {
       ann.join("dedup-http");
       assertEquals("h-1", json(hub.post("/api/rooms/dedup-http/events",
@@ -304,24 +317,32 @@ class HttpApiTest {
       assertEquals("h-2", json(hub.post("/api/rooms/dedup-http/events",
           "{\"event\":\"e\",\"data\":3,\"id\":\"h-2\"}"), 202).get("id").asText());
 
-      List<JsonNode> events = ann.events("dedup-http", 2);
-      assertEquals("h-1", events.get(0).get("id").asText());
-      assertEquals(1, events.get(0).get("data").asInt(), "the first publish is the one delivered");
-      assertEquals("h-2", events.get(1).get("id").asText());
-      assertEquals(3, events.get(1).get("data").asInt());
+      Checkpoint delivered = test.checkpoint();
+      ann.nextEvents("dedup-http", 2).onComplete(test.succeeding(events -> test.verify(() -> {
+        assertEquals("h-1", events.get(0).get("id").asText());
+        assertEquals(1, events.get(0).get("data").asInt(), "the first publish is the one delivered");
+        assertEquals("h-2", events.get(1).get("id").asText());
+        assertEquals(3, events.get(1).get("data").asInt());
+        delivered.flag();
+      })));
+      AsyncChecks.await(test, "two events, the repeat left out");
     }
   }
 
   @Test
-  void anIdIsDeduplicatedPerIdentitySoAClientAndTheApiDoNotCollide() {
+  void anIdIsDeduplicatedPerIdentitySoAClientAndTheApiDoNotCollide(VertxTestContext test) {
     try (WsClient ann = hub.connect("user=dd-ann")) {
       ann.join("dedup-who");
       ann.request("type", "publish", "room", "dedup-who", "event", "e", "id", "same-9", "data", 1);
       json(hub.post("/api/rooms/dedup-who/events", "{\"event\":\"e\",\"data\":2,\"id\":\"same-9\"}"), 202);
-      List<JsonNode> events = ann.events("dedup-who", 2);
-      assertEquals("dd-ann", events.get(0).get("from").asText());
-      assertEquals(2, events.get(1).get("data").asInt());
-      assertFalse(events.get(1).has("from"));
+      Checkpoint delivered = test.checkpoint();
+      ann.nextEvents("dedup-who", 2).onComplete(test.succeeding(events -> test.verify(() -> {
+        assertEquals("dd-ann", events.get(0).get("from").asText());
+        assertEquals(2, events.get(1).get("data").asInt());
+        assertFalse(events.get(1).has("from"));
+        delivered.flag();
+      })));
+      AsyncChecks.await(test, "the client's event and the API's with the same id");
     }
   }
 
@@ -412,8 +433,8 @@ class HttpApiTest {
   }
 
   @Test
-  void readyIsDownWhileDrainingButHealthStaysUp() {
-    try (TestHub own = TestHub.start()) {
+  void readyIsDownWhileDrainingButHealthStaysUp(Vertx vertx) {
+    try (TestHub own = TestHub.start(vertx)) {
       own.hub().startDraining();
       JsonNode ready = json(own.get("/ready"), 503);
       assertEquals("DOWN", ready.get("status").asText());
@@ -424,8 +445,8 @@ class HttpApiTest {
   }
 
   @Test
-  void metricsArePrometheusTextAndMoveWithTraffic() {
-    try (TestHub own = TestHub.start("batch.events", "logs:*")) {
+  void metricsArePrometheusTextAndMoveWithTraffic(Vertx vertx, VertxTestContext test) {
+    try (TestHub own = TestHub.start(vertx, "batch.events", "logs:*")) {
       HttpResponse<String> first = own.get("/metrics");
       assertEquals(200, first.statusCode());
       assertTrue(first.headers().firstValue("content-type").orElse("").startsWith("text/plain"),
@@ -449,8 +470,13 @@ class HttpApiTest {
         json(own.post("/api/rooms/m-room/events", "{\"event\":\"logs:line\"}"), 202);
         assertEquals(404, own.get("/api/nowhere").statusCode());
         assertEquals(400, own.get("/api/rooms/bad..room/presence").statusCode());
-        assertEquals(List.of("chat", "logs:line"),
-            ann.events("m-room", 2).stream().map(event -> event.get("event").asText()).toList());
+        Checkpoint delivered = test.checkpoint();
+        ann.nextEvents("m-room", 2).onComplete(test.succeeding(events -> test.verify(() -> {
+          assertEquals(List.of("chat", "logs:line"),
+              events.stream().map(event -> event.get("event").asText()).toList());
+          delivered.flag();
+        })));
+        AsyncChecks.await(test, "the published and the posted event");
 
         // hub_rooms reads a supplier; a collection first shows whether the gauge still holds it.
         System.gc();

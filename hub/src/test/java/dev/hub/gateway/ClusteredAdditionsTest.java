@@ -4,19 +4,23 @@ import dev.hub.test.NatsServer;
 import dev.hub.test.TestCluster;
 import dev.hub.test.TestHub;
 import io.nats.client.Connection;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The protocol additions against a two-node cluster: the two clients of each test on different nodes. */
+/**
+ * The protocol additions against a two-node cluster: the two clients of each test on different nodes. The nodes
+ * run on their own clustered Vert.x, stopped after the class; the clients on the class's Vert.x.
+ */
 class ClusteredAdditionsTest extends ProtocolAdditionsSuite {
   private static NatsServer nats;
   private static TestCluster cluster;
   private static Connection service;
 
   @BeforeAll
-  static void start() {
+  static void start(Vertx clients) {
     nats = NatsServer.start();
-    cluster = TestCluster.start(2, settings(nats));
+    cluster = TestCluster.start(clients, 2, settings(nats));
     service = nats.connect();
     awaitBridges(cluster.nodes());
   }

@@ -1,10 +1,12 @@
 package dev.hub.gateway;
 
+import static dev.hub.test.AsyncChecks.expectClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
 import dev.hub.test.NatsMessages;
@@ -13,8 +15,12 @@ import dev.hub.test.TestHub;
 import dev.hub.test.Tokens;
 import dev.hub.test.WsClient;
 import io.nats.client.Connection;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +30,17 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The additions to protocol version 1 (its "Changes" list): pattern subscriptions (section 9), presence
  * snapshots and state, token refresh, and the control API of section 7, through real clients with auth on and
  * a real nats-server behind the hub. Run against one node and against a two-node cluster: in each test the
- * first client connects to {@link #first()} and the second to {@link #second()}.
+ * first client connects to {@link #first()} and the second to {@link #second()}. The clients run on the class's
+ * Vert.x from the extension (and so does the single node); events arriving at members, byes and close codes are
+ * checkpoints.
  */
+@ExtendWith(VertxExtension.class)
 abstract class ProtocolAdditionsSuite {
   static final String API_KEY = "additions-api-key-0123456789";
 
@@ -59,7 +69,7 @@ abstract class ProtocolAdditionsSuite {
   // ------------------------------------------------------------------------------------ pattern subscriptions
 
   @Test
-  void aStarMatchesOneTokenAndAGreaterThanTheRest() {
+  void aStarMatchesOneTokenAndAGreaterThanTheRest(VertxTestContext test) {
     try (WsClient star = connect(first(), "pat-star"); WsClient rest = connect(second(), "pat-rest");
         WsClient publisher = connect(second(), "pat-pub")) {
       JsonNode ack = star.request("type", "join", "room", "pm.*");
@@ -72,14 +82,16 @@ abstract class ProtocolAdditionsSuite {
       for (String room : List.of("pm.a", "pm.a.b", "pmx.a", "pm", "other.pm.a", "pm.z")) {
         ok(publisher.request("type", "publish", "room", room, "event", "e", "data", room));
       }
-      assertEquals(List.of("pm.a", "pm.z"), rooms(star.events(eventIn("pm."), 2)));
-      assertEquals(List.of("pm.a", "pm.a.b", "pm.z"), rooms(rest.events(eventIn("pm."), 3)));
+      Checkpoint delivered = test.checkpoint(2);
+      expectRooms(test, delivered, star, "pm.", List.of("pm.a", "pm.z"));
+      expectRooms(test, delivered, rest, "pm.", List.of("pm.a", "pm.a.b", "pm.z"));
+      AsyncChecks.await(test, "the matching rooms' events at the star and at the greater-than");
       assertNoEvents(star, rest);
     }
   }
 
   @Test
-  void aSessionGetsEachEventOnceHoweverManyOfItsRoomsAndPatternsMatch() {
+  void aSessionGetsEachEventOnceHoweverManyOfItsRoomsAndPatternsMatch(VertxTestContext test) {
     try (WsClient ann = connect(first(), "once-ann"); WsClient bob = connect(second(), "once-bob")) {
       ann.join("once.room");
       ann.request("type", "join", "room", "once.*");
@@ -89,18 +101,22 @@ abstract class ProtocolAdditionsSuite {
         bob.request("type", "publish", "room", "once.room", "event", "e", "data", i);
       }
       bob.request("type", "publish", "room", "once.other", "event", "end");
-      List<JsonNode> events = ann.events(eventIn("once."), 21);
-      for (int i = 0; i < 20; i++) {
-        assertEquals("once.room", events.get(i).path("room").asText());
-        assertEquals(i, events.get(i).path("data").asInt(), "once each and in the publisher's order");
-      }
-      assertEquals("once.other", events.get(20).path("room").asText());
+      Checkpoint delivered = test.checkpoint();
+      ann.nextEvents(eventIn("once."), 21).onComplete(test.succeeding(events -> test.verify(() -> {
+        for (int i = 0; i < 20; i++) {
+          assertEquals("once.room", events.get(i).path("room").asText());
+          assertEquals(i, events.get(i).path("data").asInt(), "once each and in the publisher's order");
+        }
+        assertEquals("once.other", events.get(20).path("room").asText());
+        delivered.flag();
+      })));
+      AsyncChecks.await(test, "21 events at the session of a room and two patterns");
       assertNoEvents(ann);
     }
   }
 
   @Test
-  void aPatternIsNotPresence() {
+  void aPatternIsNotPresence(VertxTestContext test) {
     try (WsClient ann = connect(first(), "np-ann"); WsClient watcher = connect(second(), "np-watcher");
         WsClient carl = connect(first(), "np-carl")) {
       ann.join("np.room");
@@ -117,13 +133,18 @@ abstract class ProtocolAdditionsSuite {
       assertEquals(1, rooms.path("rooms").size(), rooms::toString);
 
       carl.request("type", "publish", "room", "np.room", "event", "marker");
-      assertEquals("marker", watcher.events(eventIn("np."), 1).get(0).path("event").asText());
+      Checkpoint delivered = test.checkpoint();
+      watcher.nextEvents(eventIn("np."), 1).onComplete(test.succeeding(events -> test.verify(() -> {
+        assertEquals("marker", events.get(0).path("event").asText());
+        delivered.flag();
+      })));
+      AsyncChecks.await(test, "the marker at the pattern");
       assertTrue(watcher.waiting().stream().noneMatch(type("presence_diff")), "a pattern hears no diff");
     }
   }
 
   @Test
-  void aPatternLeavesWithItsOwnStringAndBadPatternsAreInvalid() {
+  void aPatternLeavesWithItsOwnStringAndBadPatternsAreInvalid(VertxTestContext test) {
     try (WsClient ann = connect(first(), "pl-ann"); WsClient bob = connect(second(), "pl-bob")) {
       ann.request("type", "join", "room", "pl.*");
       JsonNode left = ann.request("type", "leave", "room", "pl.*");
@@ -134,7 +155,12 @@ abstract class ProtocolAdditionsSuite {
       bob.request("type", "publish", "room", "pl.a", "event", "after");
       ann.join("pl.marker");
       bob.request("type", "publish", "room", "pl.marker", "event", "marker");
-      assertEquals("pl.marker", ann.events(eventIn("pl."), 1).get(0).path("room").asText(), "nothing after leave");
+      Checkpoint delivered = test.checkpoint();
+      ann.nextEvents(eventIn("pl."), 1).onComplete(test.succeeding(events -> test.verify(() -> {
+        assertEquals("pl.marker", events.get(0).path("room").asText(), "nothing after leave");
+        delivered.flag();
+      })));
+      AsyncChecks.await(test, "the marker, and nothing of the pattern left before it");
 
       for (String bad : List.of("pl.>.a", "pl*", "pl.*x", ">pl", "pl.**", "pl.>>", "pl..*", "*.", ".>")) {
         assertError(ann.request("type", "join", "room", bad), "invalid_room");
@@ -159,7 +185,7 @@ abstract class ProtocolAdditionsSuite {
   }
 
   @Test
-  void natsAndHttpEventsReachPatternsOnEveryNode() throws Exception {
+  void natsAndHttpEventsReachPatternsOnEveryNode(VertxTestContext test) throws Exception {
     try (WsClient ann = connect(first(), "ext-ann"); WsClient bob = connect(second(), "ext-bob")) {
       ann.request("type", "join", "room", "ext.*");
       bob.request("type", "join", "room", "ext.>");
@@ -170,17 +196,21 @@ abstract class ProtocolAdditionsSuite {
       service().flush(java.time.Duration.ofSeconds(5));
       HttpResponse<String> http = api(second(), "POST", "/api/rooms/ext.http/events", "{\"event\":\"h\"}");
       assertEquals(202, http.statusCode(), http::body);
+      Checkpoint delivered = test.checkpoint(2);
       for (WsClient member : List.of(ann, bob)) {
         // Two publishers: each one's events in its order, the two interleaved as they came.
-        List<JsonNode> events = member.events(eventIn("ext."), 11);
-        List<JsonNode> fromNats = events.stream().filter(e -> "ext.nats".equals(e.path("room").asText())).toList();
-        assertEquals(10, fromNats.size(), events::toString);
-        for (int i = 0; i < 10; i++) {
-          assertEquals(i, fromNats.get(i).path("data").asInt(), "once each, in order");
-          assertFalse(fromNats.get(i).has("from"));
-        }
-        assertEquals(1, events.stream().filter(e -> "ext.http".equals(e.path("room").asText())).count());
+        member.nextEvents(eventIn("ext."), 11).onComplete(test.succeeding(events -> test.verify(() -> {
+          List<JsonNode> fromNats = events.stream().filter(e -> "ext.nats".equals(e.path("room").asText())).toList();
+          assertEquals(10, fromNats.size(), events::toString);
+          for (int i = 0; i < 10; i++) {
+            assertEquals(i, fromNats.get(i).path("data").asInt(), "once each, in order");
+            assertFalse(fromNats.get(i).has("from"));
+          }
+          assertEquals(1, events.stream().filter(e -> "ext.http".equals(e.path("room").asText())).count());
+          delivered.flag();
+        })));
       }
+      AsyncChecks.await(test, "ten NATS events and one HTTP event at the pattern on each node");
       assertNoEvents(ann, bob);
     }
   }
@@ -288,7 +318,7 @@ abstract class ProtocolAdditionsSuite {
   }
 
   @Test
-  void aRefreshForTheSameSubMovesPermissionsAndLeavesWhatIsNoLongerAllowed() {
+  void aRefreshForTheSameSubMovesPermissionsAndLeavesWhatIsNoLongerAllowed(VertxTestContext test) {
     try (WsClient ann = connectWith(first(), claims("rf-ann", List.of("rfa.*", "rfb.*", "rfc.>"), List.of(">")));
         WsClient bob = connect(second(), "rf-bob")) {
       ann.join("rfa.x");
@@ -310,7 +340,12 @@ abstract class ProtocolAdditionsSuite {
       assertError(ann.request("type", "join", "room", "rfb.y"), "forbidden");
       bob.request("type", "publish", "room", "rfb.x", "event", "gone");
       bob.request("type", "publish", "room", "rfa.x", "event", "still");
-      assertEquals("rfa.x", ann.events(eventIn("rf"), 1).get(0).path("room").asText());
+      Checkpoint delivered = test.checkpoint();
+      ann.nextEvents(eventIn("rf"), 1).onComplete(test.succeeding(events -> test.verify(() -> {
+        assertEquals("rfa.x", events.get(0).path("room").asText());
+        delivered.flag();
+      })));
+      AsyncChecks.await(test, "the event of the room still allowed, and none of the one left");
     }
   }
 
@@ -333,38 +368,46 @@ abstract class ProtocolAdditionsSuite {
   }
 
   @Test
-  void aRefreshMovesTheExpiryTimer() throws InterruptedException {
+  void aRefreshMovesTheExpiryTimer(Vertx vertx, VertxTestContext test) {
     JsonObject brief = claims("rt-ann", List.of(">"), List.of()).put("exp", Tokens.expIn(2));
     try (WsClient ann = first().connect("token=" + Tokens.hs256(brief))) {
       ann.await("welcome");
       long later = Tokens.expIn(4);
       ann.request("type", "refresh", "token", Tokens.hs256(brief.copy().put("exp", later)));
-      long oldExpiryMs = brief.getLong("exp") * 1000;
-      while (System.currentTimeMillis() < oldExpiryMs + 500) {
-        Thread.sleep(Math.max(1, oldExpiryMs + 500 - System.currentTimeMillis()));
-      }
-      assertEquals("pong", ann.request("type", "ping").path("type").asText(), "alive past the first token's exp");
-      assertEquals(4001, ann.awaitClose());
-      assertTrue(System.currentTimeMillis() >= later * 1000, "closed at the new exp, not before");
+      Checkpoint alive = test.checkpoint();
+      Checkpoint closed = test.checkpoint();
+      long pastOldExpiryMs = brief.getLong("exp") * 1000 + 500 - System.currentTimeMillis();
+      vertx.setTimer(Math.max(1, pastOldExpiryMs), id -> ann.requestAsync("type", "ping")
+          .onComplete(test.succeeding(pong -> test.verify(() -> {
+            assertEquals("pong", pong.path("type").asText(), "alive past the first token's exp");
+            alive.flag();
+          }))));
+      ann.closed().onComplete(test.succeeding(code -> test.verify(() -> {
+        assertEquals(4001, code);
+        assertTrue(System.currentTimeMillis() >= later * 1000, "closed at the new exp, not before");
+        closed.flag();
+      })));
+      AsyncChecks.await(test, "a pong past the first token's exp, then close 4001 at the refreshed one");
     }
   }
 
   // ------------------------------------------------------------------------------------ control API
 
   @Test
-  void disconnectingAUserClosesEachOfItsSessionsOnEveryNodeWith4003() {
+  void disconnectingAUserClosesEachOfItsSessionsOnEveryNodeWith4003(VertxTestContext test) {
     try (WsClient one = connect(first(), "dc-ann"); WsClient two = connect(second(), "dc-ann");
         WsClient other = connect(second(), "dc-bob")) {
       awaitSessions(first(), "dc-ann", 2);
+      Checkpoint byes = test.checkpoint(2);
+      Checkpoint closes = test.checkpoint(2);
+      for (WsClient session : List.of(one, two)) {
+        expectDisconnectedBye(test, byes, session);
+        expectClose(test, closes, session, 4003);
+      }
       HttpResponse<String> answer = api(first(), "POST", "/api/users/dc-ann/disconnect", "");
       assertEquals(200, answer.statusCode(), answer::body);
       assertEquals(2, Frames.parse(answer.body()).path("sessions").asInt(), answer::body);
-      for (WsClient session : List.of(one, two)) {
-        JsonNode bye = session.await("bye");
-        assertEquals("disconnected", bye.path("reason").asText());
-        assertFalse(bye.path("reconnect").asBoolean());
-        assertEquals(4003, session.awaitClose());
-      }
+      AsyncChecks.await(test, "bye and close 4003 at both of the user's sessions");
       assertEquals("pong", other.request("type", "ping").path("type").asText(), "another user stays");
       assertFalse(okJson(api(second(), "GET", "/api/users/dc-ann/presence", null)).path("online").asBoolean());
       assertEquals(0, okJson(api(second(), "POST", "/api/users/dc-nobody/disconnect", "")).path("sessions").asInt());
@@ -372,15 +415,16 @@ abstract class ProtocolAdditionsSuite {
   }
 
   @Test
-  void disconnectingOneSessionWorksFromAnyNodeAndAnUnknownOneIs404() {
+  void disconnectingOneSessionWorksFromAnyNodeAndAnUnknownOneIs404(VertxTestContext test) {
     try (WsClient one = first().connect("token=" + Tokens.hs256(claims("ds-ann", List.of(">"), List.of())));
         WsClient two = connect(first(), "ds-ann")) {
       String session = one.await("welcome").path("session").asText();
       awaitSessions(second(), "ds-ann", 2);
+      expectDisconnectedBye(test, test.checkpoint(), one);
+      expectClose(test, test.checkpoint(), one, 4003);
       JsonNode answer = okJson(api(second(), "POST", "/api/sessions/" + session + "/disconnect", ""));
       assertEquals(1, answer.path("sessions").asInt());
-      assertEquals("disconnected", one.await("bye").path("reason").asText());
-      assertEquals(4003, one.awaitClose());
+      AsyncChecks.await(test, "bye and close 4003 at the disconnected session");
       assertEquals("pong", two.request("type", "ping").path("type").asText(), "the user's other session stays");
       HttpResponse<String> unknown = api(first(), "POST", "/api/sessions/no-such-session/disconnect", "");
       assertEquals(404, unknown.statusCode(), unknown::body);
@@ -389,7 +433,7 @@ abstract class ProtocolAdditionsSuite {
   }
 
   @Test
-  void aServerSideJoinSendsJoinedThenEventsAndALeaveSendsLeft() {
+  void aServerSideJoinSendsJoinedThenEventsAndALeaveSendsLeft(VertxTestContext test) {
     try (WsClient one = connect(first(), "sj-ann"); WsClient two = connect(second(), "sj-ann");
         WsClient bob = connect(second(), "sj-bob")) {
       bob.join("sj");
@@ -404,9 +448,14 @@ abstract class ProtocolAdditionsSuite {
       bob.await(type("presence_diff"), 2);
       assertEquals(3, okJson(api(second(), "GET", "/api/rooms/sj/presence", null)).path("count").asInt());
       bob.request("type", "publish", "room", "sj", "event", "hello");
+      Checkpoint delivered = test.checkpoint(2);
       for (WsClient session : List.of(one, two)) {
-        assertEquals("hello", session.events("sj", 1).get(0).path("event").asText());
+        session.nextEvents("sj", 1).onComplete(test.succeeding(events -> test.verify(() -> {
+          assertEquals("hello", events.get(0).path("event").asText());
+          delivered.flag();
+        })));
       }
+      AsyncChecks.await(test, "the event at both sessions joined by the server");
 
       JsonNode removed = okJson(api(second(), "DELETE", "/api/users/sj-ann/rooms/sj", null));
       assertEquals(2, removed.path("sessions").asInt(), removed::toString);
@@ -425,7 +474,7 @@ abstract class ProtocolAdditionsSuite {
   }
 
   @Test
-  void oneEventToManyRoomsHasOneIdAndIsDeduplicated() {
+  void oneEventToManyRoomsHasOneIdAndIsDeduplicated(VertxTestContext test) {
     try (WsClient ann = connect(first(), "mr-ann"); WsClient bob = connect(second(), "mr-bob")) {
       ann.join("mr.a");
       bob.join("mr.b");
@@ -435,15 +484,21 @@ abstract class ProtocolAdditionsSuite {
       assertEquals("mr-1", Frames.parse(answer.body()).path("id").asText());
       assertEquals(3, Frames.parse(answer.body()).path("rooms").asInt());
       assertEquals(202, api(second(), "POST", "/api/events", body).statusCode(), "a repeat is acknowledged");
-      JsonNode toAnn = ann.events("mr.a", 1).get(0);
-      JsonNode toBob = bob.events("mr.b", 1).get(0);
-      assertEquals("mr-1", toAnn.path("id").asText());
-      assertEquals("mr-1", toBob.path("id").asText());
-      assertEquals(1, toBob.path("data").path("n").asInt());
       assertEquals(202, api(second(), "POST", "/api/events",
           "{\"rooms\":[\"mr.a\",\"mr.b\"],\"event\":\"end\"}").statusCode());
-      assertEquals("end", ann.events("mr.a", 1).get(0).path("event").asText(), "the repeat was not delivered");
-      assertEquals("end", bob.events("mr.b", 1).get(0).path("event").asText());
+      Checkpoint delivered = test.checkpoint(2);
+      ann.nextEvents("mr.a", 2).onComplete(test.succeeding(events -> test.verify(() -> {
+        assertEquals("mr-1", events.get(0).path("id").asText());
+        assertEquals("end", events.get(1).path("event").asText(), "the repeat was not delivered");
+        delivered.flag();
+      })));
+      bob.nextEvents("mr.b", 2).onComplete(test.succeeding(events -> test.verify(() -> {
+        assertEquals("mr-1", events.get(0).path("id").asText());
+        assertEquals(1, events.get(0).path("data").path("n").asInt());
+        assertEquals("end", events.get(1).path("event").asText());
+        delivered.flag();
+      })));
+      AsyncChecks.await(test, "the event once and then the end at a member of each room");
 
       String hundred = IntStream.range(0, 100).mapToObj(i -> "\"mr.r" + i + "\"").collect(Collectors.joining(","));
       assertEquals(202, api(first(), "POST", "/api/events", "{\"rooms\":[" + hundred + "],\"event\":\"e\"}")
@@ -527,6 +582,24 @@ abstract class ProtocolAdditionsSuite {
     List<String> users = new ArrayList<>();
     members.forEach(m -> users.add(m.path("user").asText()));
     return users;
+  }
+
+  /** Flags {@code arrived} once the events of rooms under {@code prefix} at {@code client} are of {@code rooms}. */
+  private static void expectRooms(VertxTestContext test, Checkpoint arrived, WsClient client, String prefix,
+      List<String> rooms) {
+    client.nextEvents(eventIn(prefix), rooms.size()).onComplete(test.succeeding(events -> test.verify(() -> {
+      assertEquals(rooms, rooms(events));
+      arrived.flag();
+    })));
+  }
+
+  /** Flags {@code arrived} once {@code session} has its {@code bye} of a disconnect, not to reconnect. */
+  private static void expectDisconnectedBye(VertxTestContext test, Checkpoint arrived, WsClient session) {
+    session.next("bye").onComplete(test.succeeding(bye -> test.verify(() -> {
+      assertEquals("disconnected", bye.path("reason").asText());
+      assertFalse(bye.path("reconnect").asBoolean());
+      arrived.flag();
+    })));
   }
 
   private static void ok(JsonNode ack) {

@@ -5,18 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.Frames;
 import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every client frame of PROTOCOL.md section 1 and its reply, over real WebSocket connections; run against one
  * node and against a cluster, the way Vert.x runs one event-bus suite local and clustered. In each test the
- * first client connects to {@link #first()} and the second to {@link #second()}: the same node, or two.
+ * first client connects to {@link #first()} and the second to {@link #second()}: the same node, or two. The
+ * clients run on the class's Vert.x from the extension (and so does the single node); events arriving at members
+ * and refused upgrades are checkpoints.
  */
+@ExtendWith(VertxExtension.class)
 abstract class ProtocolSuite {
   /** The settings every node of the suite runs with. */
   static final String[] SETTINGS = {"limits.maxRoomsPerSession", "3"};
@@ -49,16 +57,21 @@ abstract class ProtocolSuite {
   }
 
   @Test
-  void badUserNameIsRefusedWithHttp400() {
-    Throwable refusal = WsClient.refusal(first().port(), "user=bad%20name");
-    assertTrue(refusal instanceof UpgradeRejectedException, refusal.toString());
-    assertEquals(400, ((UpgradeRejectedException) refusal).getStatus());
-    Throwable tooLong = WsClient.refusal(first().port(), "user=" + "u".repeat(129));
-    assertEquals(400, ((UpgradeRejectedException) tooLong).getStatus());
+  void badUserNameIsRefusedWithHttp400(VertxTestContext test) {
+    Checkpoint refused = test.checkpoint(2);
+    for (String query : List.of("user=bad%20name", "user=" + "u".repeat(129))) {
+      first().webSockets().connect(WsClient.options(first().port(), query)).onComplete(test.failing(refusal ->
+          test.verify(() -> {
+            assertTrue(refusal instanceof UpgradeRejectedException, () -> query + ": " + refusal);
+            assertEquals(400, ((UpgradeRejectedException) refusal).getStatus(), query);
+            refused.flag();
+          })));
+    }
+    AsyncChecks.await(test, "400 for a user name with a space and for one of 129 characters");
   }
 
   @Test
-  void joinAcksWithTheClusterWideMemberCountAndPublishReachesEveryMember() {
+  void joinAcksWithTheClusterWideMemberCountAndPublishReachesEveryMember(VertxTestContext test) {
     try (WsClient ann = first().connect("user=ann"); WsClient bob = second().connect("user=bob")) {
       JsonNode first = ann.join("lobby-1");
       assertEquals("lobby-1", first.get("room").asText());
@@ -69,49 +82,66 @@ abstract class ProtocolSuite {
           "data", Frames.object("text", "hi"));
       assertEquals("ack", ack.get("type").asText());
       String id = ack.get("id").asText();
+      Checkpoint delivered = test.checkpoint(2);
       for (WsClient member : List.of(ann, bob)) {
-        JsonNode event = member.events("lobby-1", 1).get(0);
-        assertEquals("event", event.get("type").asText());
-        assertEquals("chat:msg", event.get("event").asText());
-        assertEquals("hi", event.get("data").get("text").asText());
-        assertEquals(id, event.get("id").asText());
-        assertEquals("ann", event.get("from").asText());
-        assertTrue(event.get("ts").asLong() > 0);
-        assertFalse(event.has("seq"), "no history, so no seq");
+        member.nextEvents("lobby-1", 1).onComplete(test.succeeding(events -> test.verify(() -> {
+          JsonNode event = events.get(0);
+          assertEquals("event", event.get("type").asText());
+          assertEquals("chat:msg", event.get("event").asText());
+          assertEquals("hi", event.get("data").get("text").asText());
+          assertEquals(id, event.get("id").asText());
+          assertEquals("ann", event.get("from").asText());
+          assertTrue(event.get("ts").asLong() > 0);
+          assertFalse(event.has("seq"), "no history, so no seq");
+          delivered.flag();
+        })));
       }
+      AsyncChecks.await(test, "the event at both members");
     }
   }
 
   @Test
-  void publishWithoutDataDeliversNullAndStringRefsAreEchoed() {
+  void publishWithoutDataDeliversNullAndStringRefsAreEchoed(VertxTestContext test) {
     try (WsClient ann = first().connect()) {
       ann.join("nodata");
       ann.send("type", "publish", "room", "nodata", "event", "e", "ref", "abc");
       JsonNode ack = ann.await(f -> "ack".equals(f.path("type").asText()));
       assertEquals("abc", ack.get("ref").asText());
-      JsonNode event = ann.events("nodata", 1).get(0);
-      assertTrue(event.has("data") && event.get("data").isNull(), event.toString());
+      Checkpoint delivered = test.checkpoint();
+      ann.nextEvents("nodata", 1).onComplete(test.succeeding(events -> test.verify(() -> {
+        JsonNode event = events.get(0);
+        assertTrue(event.has("data") && event.get("data").isNull(), event.toString());
+        delivered.flag();
+      })));
+      AsyncChecks.await(test, "the event without data");
     }
   }
 
   @Test
-  void echoFalseSkipsTheSenderOnly() {
+  void echoFalseSkipsTheSenderOnly(VertxTestContext test) {
     try (WsClient ann = first().connect(); WsClient bob = second().connect()) {
       ann.join("echo");
       bob.join("echo");
       ann.request("type", "publish", "room", "echo", "event", "quiet", "echo", false);
       ann.request("type", "publish", "room", "echo", "event", "loud");
-      // Events from one publisher arrive in order, so once "loud" is here "quiet" would have been too.
-      assertEquals("loud", ann.events("echo", 1).get(0).get("event").asText());
-      assertTrue(ann.waiting().stream().noneMatch(f -> "quiet".equals(f.path("event").asText())));
-      List<JsonNode> bobs = bob.events("echo", 2);
-      assertEquals("quiet", bobs.get(0).get("event").asText());
-      assertEquals("loud", bobs.get(1).get("event").asText());
+      Checkpoint delivered = test.checkpoint(2);
+      ann.nextEvents("echo", 1).onComplete(test.succeeding(events -> test.verify(() -> {
+        // Events from one publisher arrive in order, so once "loud" is here "quiet" would have been too.
+        assertEquals("loud", events.get(0).get("event").asText());
+        assertTrue(ann.waiting().stream().noneMatch(f -> "quiet".equals(f.path("event").asText())));
+        delivered.flag();
+      })));
+      bob.nextEvents("echo", 2).onComplete(test.succeeding(bobs -> test.verify(() -> {
+        assertEquals("quiet", bobs.get(0).get("event").asText());
+        assertEquals("loud", bobs.get(1).get("event").asText());
+        delivered.flag();
+      })));
+      AsyncChecks.await(test, "loud alone at the sender, quiet and loud at the other member");
     }
   }
 
   @Test
-  void aRepeatedClientIdIsAcknowledgedButDeliveredOnce() {
+  void aRepeatedClientIdIsAcknowledgedButDeliveredOnce(VertxTestContext test) {
     try (WsClient ann = first().connect("user=dedup-ann"); WsClient bob = second().connect()) {
       ann.join("dedup");
       bob.join("dedup");
@@ -120,10 +150,14 @@ abstract class ProtocolSuite {
       assertEquals("msg-1", first.get("id").asText());
       assertEquals("msg-1", again.get("id").asText());
       ann.request("type", "publish", "room", "dedup", "event", "e", "id", "msg-2", "data", 3);
-      List<JsonNode> events = bob.events("dedup", 2);
-      assertEquals(1, events.get(0).get("data").asInt());
-      assertEquals("msg-1", events.get(0).get("id").asText());
-      assertEquals(3, events.get(1).get("data").asInt());
+      Checkpoint delivered = test.checkpoint();
+      bob.nextEvents("dedup", 2).onComplete(test.succeeding(events -> test.verify(() -> {
+        assertEquals(1, events.get(0).get("data").asInt());
+        assertEquals("msg-1", events.get(0).get("id").asText());
+        assertEquals(3, events.get(1).get("data").asInt());
+        delivered.flag();
+      })));
+      AsyncChecks.await(test, "msg-1 once and then msg-2 at the other member");
     }
   }
 
@@ -141,7 +175,7 @@ abstract class ProtocolSuite {
   }
 
   @Test
-  void leaveAcksAndStopsDelivery() {
+  void leaveAcksAndStopsDelivery(VertxTestContext test) {
     try (WsClient ann = first().connect(); WsClient bob = second().connect()) {
       ann.join("leaving");
       bob.join("leaving");
@@ -150,7 +184,9 @@ abstract class ProtocolSuite {
       assertEquals("leaving", ack.get("room").asText());
       assertFalse(ack.has("members"));
       ann.request("type", "publish", "room", "leaving", "event", "after");
-      ann.events("leaving", 1);
+      Checkpoint delivered = test.checkpoint();
+      ann.nextEvents("leaving", 1).onComplete(test.succeeding(events -> delivered.flag()));
+      AsyncChecks.await(test, "the event after the leave at the member that stayed");
       JsonNode pong = bob.request("type", "ping");
       assertEquals("pong", pong.get("type").asText());
       assertTrue(bob.waiting().stream().noneMatch(f -> "event".equals(f.path("type").asText())));
@@ -311,7 +347,7 @@ abstract class ProtocolSuite {
   }
 
   @Test
-  void requestsTakeEffectInTheOrderSent() {
+  void requestsTakeEffectInTheOrderSent(VertxTestContext test) {
     try (WsClient ann = first().connect(); WsClient bob = second().connect()) {
       bob.join("ordered");
       // No waiting for the join's ack: the publish right behind it must see the join.
@@ -319,7 +355,12 @@ abstract class ProtocolSuite {
       ann.send("type", "publish", "room", "ordered", "event", "e", "ref", 2);
       assertEquals("ack", ann.await(f -> f.path("ref").asInt() == 2 && "ack".equals(f.path("type").asText()))
           .get("type").asText());
-      assertEquals("e", bob.events("ordered", 1).get(0).get("event").asText());
+      Checkpoint delivered = test.checkpoint();
+      bob.nextEvents("ordered", 1).onComplete(test.succeeding(events -> test.verify(() -> {
+        assertEquals("e", events.get(0).get("event").asText());
+        delivered.flag();
+      })));
+      AsyncChecks.await(test, "the event published right behind the join at the other member");
     }
   }
 

@@ -3,20 +3,21 @@ package dev.hub.gateway;
 import dev.hub.test.NatsServer;
 import dev.hub.test.TestHub;
 import io.nats.client.Connection;
+import io.vertx.core.Vertx;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The protocol additions against one node: both clients of each test on it. */
+/** The protocol additions against one node on the class's Vert.x: both clients of each test on it. */
 class SingleNodeAdditionsTest extends ProtocolAdditionsSuite {
   private static NatsServer nats;
   private static TestHub hub;
   private static Connection service;
 
   @BeforeAll
-  static void start() {
+  static void start(Vertx vertx) {
     nats = NatsServer.start();
-    hub = TestHub.start(settings(nats));
+    hub = TestHub.start(vertx, settings(nats));
     service = nats.connect();
     awaitBridges(List.of(hub));
   }

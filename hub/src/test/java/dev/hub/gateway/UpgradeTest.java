@@ -7,22 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hub.test.RawWebSocket;
 import dev.hub.test.TestHub;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The upgrade on {@code /ws}, which the hub takes before its HTTP router: a refusal is still an error of
  * PROTOCOL.md section 7, counted in {@code hub_errors_total}, and an offer of compression is declined, since
- * every event would be compressed again for each recipient.
+ * every event would be compressed again for each recipient. The hub runs on the class's Vert.x from the extension.
  */
+@ExtendWith(VertxExtension.class)
 class UpgradeTest {
   private static TestHub hub;
 
   @BeforeAll
-  static void startHub() {
-    hub = TestHub.start();
+  static void startHub(Vertx vertx) {
+    hub = TestHub.start(vertx);
   }
 
   @AfterAll

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hub.test.TestHub;
 import dev.hub.test.Tokens;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,17 +15,20 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The dashboard and the browser client as the hub serves them, with auth on: open, with their content types,
- * the client byte for byte as in {@code client/}; the API beside them still guarded.
+ * the client byte for byte as in {@code client/}; the API beside them still guarded. The hub runs on the class's
+ * Vert.x from the extension.
  */
+@ExtendWith(VertxExtension.class)
 class StaticRoutesTest {
   private static TestHub hub;
 
   @BeforeAll
-  static void startHub() {
-    hub = TestHub.start("auth.secret", Tokens.SECRET);
+  static void startHub(Vertx vertx) {
+    hub = TestHub.start(vertx, "auth.secret", Tokens.SECRET);
   }
 
   @AfterAll

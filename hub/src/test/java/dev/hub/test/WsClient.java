@@ -203,6 +203,15 @@ public final class WsClient implements AutoCloseable {
     return nextEvents(roomEvents(room), count, new ArrayList<>());
   }
 
+  /**
+   * The events of the {@code event} and {@code batch} frames that match, in order, batches unwrapped, until
+   * {@code count} have come, as a future: {@link #events(Predicate, int)} unblocked, for a session that hears
+   * several rooms (a pattern).
+   */
+  public Future<List<JsonNode>> nextEvents(Predicate<JsonNode> frames, int count) {
+    return nextEvents(whole(frames), count, new ArrayList<>());
+  }
+
   private Future<List<JsonNode>> nextEvents(Function<JsonNode, Take> match, int count, List<JsonNode> events) {
     if (events.size() >= count) {
       return Future.succeededFuture(events);

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.hub.config.HubConfig;
 import dev.hub.test.TestHub;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +25,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What a team deploys cannot rot: every {@code HUB_*} variable of {@code deploy/kubernetes/} and
  * {@code docker-compose.yml} names a key the config loader knows, their values load, each probe path answers on
- * a running hub, the members' Service is the one discovery looks up, and a pod has time to drain.
+ * a running hub (on the test's Vert.x), the members' Service is the one discovery looks up, and a pod has time to
+ * drain.
  */
+@ExtendWith(VertxExtension.class)
 class DeployManifestsTest {
   /** Surefire runs in the hub module's directory. */
   private static final Path ROOT = Path.of("..");
@@ -64,7 +69,7 @@ class DeployManifestsTest {
   }
 
   @Test
-  void everyProbePathAnswersOnARunningHub() throws IOException {
+  void everyProbePathAnswersOnARunningHub(Vertx vertx) throws IOException {
     JsonNode container = hubContainer();
     Map<String, Integer> ports = new LinkedHashMap<>();
     container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
@@ -80,7 +85,7 @@ class DeployManifestsTest {
         .matcher(Files.readString(DOCKERFILE));
     assertTrue(healthcheck.find(), "the image's HEALTHCHECK, which Compose waits on");
     paths.add(healthcheck.group(1));
-    try (TestHub hub = TestHub.start()) {
+    try (TestHub hub = TestHub.start(vertx)) {
       for (String path : paths) {
         assertEquals(200, hub.get(path).statusCode(), () -> path + " on a serving hub");
       }

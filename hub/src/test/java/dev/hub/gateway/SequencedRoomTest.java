@@ -17,8 +17,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The seam of several joins on one event loop of a history room that is new there. Each join reads where the
@@ -27,20 +30,24 @@ import org.junit.jupiter.api.Test;
  * one event this way among 900,000, when 2,500 clients rejoined a survivor at once; here the order is set by
  * hand, because no real cluster produces it on demand.
  */
+@ExtendWith(VertxExtension.class)
 class SequencedRoomTest {
   private static final String ROOM = "h:seam";
 
-  private final Vertx vertx = Vertx.vertx();
   private final Members writer = new Members();
-  private final SequencedRoom room = new SequencedRoom(ROOM,
-      new LocalHistory(new HistoryConfig(List.of("h:*"), 100, 300_000)), vertx);
   private final Session ann = session("ann");
   private final Session bob = session("bob");
+  private SequencedRoom room;
+
+  /** The room's gap timer runs on the extension's Vert.x, which closes it after each test. */
+  @BeforeEach
+  void open(Vertx vertx) {
+    room = new SequencedRoom(ROOM, new LocalHistory(new HistoryConfig(List.of("h:*"), 100, 300_000)), vertx);
+  }
 
   @AfterEach
   void close() {
     room.stop();
-    vertx.close().await();
   }
 
   @Test

@@ -114,6 +114,49 @@ class HistoryTest {
     }
   }
 
+  /**
+   * Publishers on both nodes send hundreds of events each without waiting for their acks, so each node has many
+   * appends of the room out at once (grouped into one ring operation while one is out): every member still gets
+   * seq 1 to N once each, in order, each publisher's events in the order it sent them, and every publish its ack.
+   */
+  @Test
+  void pipelinedPublishesFromTwoNodesKeepSeqWithoutGapsAndEachPublishersOrder(VertxTestContext test) {
+    int perPublisher = 300;
+    String room = "h:pipelined";
+    try (WsClient left = cluster.node(0).connect("user=left"); WsClient right = cluster.node(1).connect("user=right");
+        WsClient watcher = cluster.node(1).connect("user=watcher")) {
+      for (WsClient client : List.of(left, right, watcher)) {
+        client.join(room);
+      }
+      Checkpoint received = test.checkpoint();
+      watcher.nextEvents(room, 2 * perPublisher).onComplete(test.succeeding(events -> test.verify(() -> {
+        int nextLeft = 0;
+        int nextRight = 0;
+        for (int i = 0; i < events.size(); i++) {
+          JsonNode event = events.get(i);
+          assertEquals(i + 1, event.get("seq").asLong(), () -> "seq without gap or repeat at " + event);
+          if ("left".equals(event.get("from").asText())) {
+            assertEquals(nextLeft++, event.get("data").asInt(), () -> "left's order at " + event);
+          } else {
+            assertEquals(nextRight++, event.get("data").asInt(), () -> "right's order at " + event);
+          }
+        }
+        received.flag();
+      })));
+      Checkpoint acks = test.checkpoint(2 * perPublisher);
+      for (int i = 0; i < perPublisher; i++) {
+        for (WsClient publisher : List.of(left, right)) {
+          publisher.requestAsync("type", "publish", "room", room, "event", "e", "data", i)
+              .onComplete(test.succeeding(ack -> test.verify(() -> {
+                assertEquals("ack", ack.get("type").asText(), ack::toString);
+                acks.flag();
+              })));
+        }
+      }
+      AsyncChecks.await(test, "every pipelined publish acknowledged and delivered in seq order");
+    }
+  }
+
   @Test
   void sinceAsSeqAndEpochRecoversAndAPointTooOldDoesNot(Vertx vertx) {
     try (TestHub small = TestHub.start(vertx, "history.rooms", "h:*", "history.size", "10");

@@ -8,7 +8,6 @@ import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.strategy.StringPartitioningStrategy;
-import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import dev.hub.config.HistoryConfig;
@@ -30,7 +29,8 @@ import java.util.concurrent.ExecutionException;
  * entry of a map kept in the ring's own partition (so the two are lost, and begun again, together); it is
  * created by whoever first asks after that.
  *
- * <p>Appends use the ring's async API; reads of a whole replay, which only block, run on worker threads.
+ * <p>Appends use the ring's async API, grouped per room while one is out ({@link RingAppends}); reads of a whole
+ * replay, which only block, run on worker threads.
  */
 public final class HazelcastHistory implements RoomHistory {
   static final String RING_PREFIX = "hub.history.";
@@ -40,12 +40,14 @@ public final class HazelcastHistory implements RoomHistory {
   private final HazelcastInstance hazelcast;
   private final NameGlobs rooms;
   private final IMap<String, String> epochs;
+  private final RingAppends appends;
 
   public HazelcastHistory(Vertx vertx, HazelcastInstance hazelcast, HistoryConfig config) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.rooms = new NameGlobs(config.rooms());
     this.epochs = hazelcast.getMap(EPOCHS);
+    this.appends = new RingAppends(vertx, this::ring, config.size());
   }
 
   /** The rings' size, age limit and backup, and the epochs' partitioning; every member must use the same. */
@@ -66,7 +68,7 @@ public final class HazelcastHistory implements RoomHistory {
 
   @Override
   public Future<Long> append(String room, KeptEvent.Draft event) {
-    return async(ring(room).addAsync(event.stored(), OverflowPolicy.OVERWRITE)).map(sequence -> sequence + 1);
+    return appends.append(room, event.stored());
   }
 
   @Override

@@ -222,9 +222,13 @@ final class ClientRequests {
       }
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow publishing to " + publish.room());
     }
-    return publisher.publish(new Publication.FromClient(publish.room(), publish.event(), publish.data(), publish.id(),
-            session.user(), session.id(), publish.echo()))
-        .map(result -> reply(session, new ServerFrame.Ack(publish.ref(), null, null, result.id())));
+    RoomPublisher.Publishing publishing = publisher.publish(new Publication.FromClient(publish.room(),
+        publish.event(), publish.data(), publish.id(), session.user(), session.id(), publish.echo()));
+    publishing.result()
+        .onSuccess(result -> reply(session, new ServerFrame.Ack(publish.ref(), null, null, result.id())))
+        .onFailure(e -> failed(session, publish.ref(), e));
+    // The next frame need not wait for the history to keep this event: its order is fixed once placed.
+    return publishing.placed();
   }
 
   /** Sent in the session's order; the reply comes whenever it comes, holding up none of its later requests. */

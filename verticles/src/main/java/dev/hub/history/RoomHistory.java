@@ -35,7 +35,10 @@ public interface RoomHistory {
   /** Whether the room keeps history. */
   boolean covers(String room);
 
-  /** Keeps an event; completes with its seq once it is kept. */
+  /**
+   * Keeps an event; completes with its seq once it is kept. A room's events appended on one node get their seqs
+   * in the order of these calls, so a caller need not wait for one append before making the next.
+   */
   Future<Long> append(String room, KeptEvent.Draft event);
 
   Future<Position> position(String room);

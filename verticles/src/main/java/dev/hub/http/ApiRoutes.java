@@ -233,7 +233,7 @@ public final class ApiRoutes {
       return;
     }
     answer(ctx, 202, ports.publisher().publish(new Publication.FromApi(room, event.event(), event.data(), event.id(),
-            ctx.get(ApiAccess.CALLER, API_IDENTITY)))
+            ctx.get(ApiAccess.CALLER, API_IDENTITY))).result()
         .map(result -> new Published(result.id())));
   }
 

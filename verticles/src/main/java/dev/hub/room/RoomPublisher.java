@@ -9,6 +9,7 @@ import dev.hub.protocol.Json;
 import dev.hub.protocol.ProtocolException;
 import dev.hub.protocol.ServerFrame;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.List;
 
 /**
@@ -26,6 +27,18 @@ public final class RoomPublisher {
    * @param duplicate true when the id was seen within the dedup window and nothing was delivered
    */
   public record Result(String id, boolean duplicate) {
+  }
+
+  /**
+   * A publish under way. {@code placed} completes once the event's place among the room's events is fixed: at
+   * once, or after the dedup lookup of a client id. The publisher may go on to its next event then, while
+   * {@code result} may still wait for the history to keep this one. {@code placed} never fails; a failure is
+   * {@code result}'s.
+   */
+  public record Publishing(Future<Void> placed, Future<Result> result) {
+    static Publishing placedAlready(Future<Result> result) {
+      return new Publishing(Future.succeededFuture(), result);
+    }
   }
 
   private final RoomBroker broker;
@@ -55,21 +68,27 @@ public final class RoomPublisher {
    * client's publish that the listener does not admit (the NATS bridge is full) fails with {@code unavailable}
    * before anything else, so that its id is not taken for a repeat when the client sends it again.
    */
-  public Future<Result> publish(Publication publication) {
+  public Publishing publish(Publication publication) {
     if (publication instanceof Publication.FromClient && !listener.admits()) {
-      return Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
-          "the hub cannot hold more events for NATS right now; send it again later"));
+      return Publishing.placedAlready(Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
+          "the hub cannot hold more events for NATS right now; send it again later")));
     }
     if (publication.clientId() == null) {
-      return deliver(publication, ids.next());
+      return Publishing.placedAlready(deliver(publication, ids.next()));
     }
-    return dedup.firstTime(identity(publication), publication.clientId()).compose(first -> {
-      if (!first) {
-        meter.duplicatePublish();
-        return Future.succeededFuture(new Result(publication.clientId(), true));
+    Promise<Void> placed = Promise.promise();
+    Future<Result> result = dedup.firstTime(identity(publication), publication.clientId()).compose(first -> {
+      try {
+        if (!first) {
+          meter.duplicatePublish();
+          return Future.succeededFuture(new Result(publication.clientId(), true));
+        }
+        return deliver(publication, publication.clientId());
+      } finally {
+        placed.tryComplete();
       }
-      return deliver(publication, publication.clientId());
-    });
+    }).onFailure(e -> placed.tryComplete());
+    return new Publishing(placed.future(), result);
   }
 
   /**

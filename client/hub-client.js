@@ -312,10 +312,12 @@ export class HubClient {
       node: frame.node });
     this._schedulePing();
     this._scheduleRefresh(frame.exp);
-    // Rooms first: the hub serves a session's requests in order, so what follows finds them joined.
+    // Rooms first: the hub serves a session's requests in order, so what follows finds them joined. A state()
+    // made while away is among the waiting requests and sets the room's state itself: not sent twice.
+    const stateWaiting = new Set(this._waiting.filter((r) => r.frame.type === 'state').map((r) => r.frame.room));
     for (const [room, record] of this._rooms) {
       this._sendJoin(room, record);
-      if (record.state != null && !isPattern(room)) {
+      if (record.state != null && !isPattern(room) && !stateWaiting.has(room)) {
         this._send({ type: 'state', room, state: record.state }, { internal: true });
       }
     }

@@ -114,3 +114,22 @@ test('after a hub restart: the state is set again and a pattern rejoined without
   await atLeast(events, 2, 'events');
   assert.deepEqual(events.map((e) => e.data), ['before', 'after']);
 });
+
+test('state() while reconnecting: sent once after the rejoin, with the value it set, and resolved', async () => {
+  const net = wire();
+  const ann = open({ user: 'ann', WebSocket: net.WebSocket });
+  const bob = open({ user: 'bob' });
+  await Promise.all([ann.join('back'), bob.join('back')]);
+  await ann.state('back', { status: 'before' });
+
+  await hub.kill();
+  await status(ann, 'reconnecting', (s) => s.attempt >= 1);
+  const during = ann.state('back', { status: 'during' });
+  await hub.start();
+  const ack = await during;
+  assert.equal(ack.type, 'ack');
+  await eventually(async () => (await bob.presence('back').catch(() => [])).find((m) => m.user === 'ann')?.state?.status === 'during',
+    'ann\'s new state in the new session');
+  const states = net.sentOf('state', 'back').map((f) => f.state.status);
+  assert.deepEqual(states, ['before', 'during'], 'the state set while away goes once, not again by the rejoin');
+});

@@ -13,25 +13,30 @@ import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
 import io.nats.client.Connection;
 import io.nats.client.api.MessageInfo;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code nats.jetstream: true}: publishes wait for a stream's ack; what no stream takes is retried, then goes to
  * {@code hub.dlq}, or, where even that has no stream, to the dead-letter file that the API lists and replays.
- * Also the file's other use: events beyond {@code nats.bufferBytes} during an outage.
+ * Also the file's other use: events beyond {@code nats.bufferBytes} during an outage. Each hub and its client run on
+ * the test's Vert.x; what the server stored and what the file holds are polled with a bound.
  */
+@ExtendWith(VertxExtension.class)
 class NatsJetStreamTest {
 
   @Test
-  void publishesAreStoredAndAcknowledgedWithTheEventIdAndUser() {
+  void publishesAreStoredAndAcknowledgedWithTheEventIdAndUser(Vertx vertx) {
     try (NatsServer nats = NatsServer.startJetStream()) {
       Connection service = nats.connect();
       JetStreams.create(service, "ACKED", "hub.events.acked");
       JetStreams.create(service, "PRESENCE", "hub.presence.>");
-      try (TestHub hub = TestHub.start(nats.hubFlags("nats.jetstream", "true"));
+      try (TestHub hub = TestHub.start(vertx, nats.hubFlags("nats.jetstream", "true"));
           WsClient ann = hub.connect("user=ann")) {
         ann.join("acked");
         for (int i = 0; i < 10; i++) {
@@ -52,12 +57,12 @@ class NatsJetStreamTest {
   }
 
   @Test
-  void whatNoStreamTakesIsRetriedThenGoesToTheDlqSubject() {
+  void whatNoStreamTakesIsRetriedThenGoesToTheDlqSubject(Vertx vertx) {
     try (NatsServer nats = NatsServer.startJetStream()) {
       Connection service = nats.connect();
       JetStreams.create(service, "DLQ", "hub.dlq");
       JetStreams.create(service, "PRESENCE", "hub.presence.>");
-      try (TestHub hub = TestHub.start(nats.hubFlags("nats.jetstream", "true", "nats.maxAttempts", "3"));
+      try (TestHub hub = TestHub.start(vertx, nats.hubFlags("nats.jetstream", "true", "nats.maxAttempts", "3"));
           WsClient ann = hub.connect("user=ann")) {
         JsonNode welcome = ann.await("welcome");
         ann.join("nostream");
@@ -79,11 +84,11 @@ class NatsJetStreamTest {
   }
 
   @Test
-  void whereEvenTheDlqSubjectHasNoStreamTheFileKeepsItAndReplaySendsItAgain() {
+  void whereEvenTheDlqSubjectHasNoStreamTheFileKeepsItAndReplaySendsItAgain(Vertx vertx) {
     try (NatsServer nats = NatsServer.startJetStream()) {
       Connection service = nats.connect();
       JetStreams.create(service, "PRESENCE", "hub.presence.>");
-      try (TestHub hub = TestHub.start(nats.hubFlags("nats.jetstream", "true", "nats.maxAttempts", "2"));
+      try (TestHub hub = TestHub.start(vertx, nats.hubFlags("nats.jetstream", "true", "nats.maxAttempts", "2"));
           WsClient ann = hub.connect("user=ann")) {
         ann.join("later");
         ann.request("type", "publish", "room", "later", "event", "e", "data", 1, "id", "l-1");
@@ -118,13 +123,14 @@ class NatsJetStreamTest {
   }
 
   @Test
-  void eventsBeyondTheBufferDuringAnOutageGoToTheFileAndAllArriveInOrderAfter() {
+  void eventsBeyondTheBufferDuringAnOutageGoToTheFileAndAllArriveInOrderAfter(Vertx vertx) {
     try (NatsServer nats = NatsServer.startJetStream()) {
       // The stream is made before the outage, so it records whatever the hub sends the moment it is back.
       Connection service = nats.connect();
       JetStreams.create(service, "BIG", "hub.events.big");
       nats.kill();
-      try (TestHub hub = TestHub.start(nats.hubFlags("nats.bufferBytes", "2048", "nats.connectTimeoutMs", "300"));
+      try (TestHub hub = TestHub.start(vertx, nats.hubFlags("nats.bufferBytes", "2048",
+          "nats.connectTimeoutMs", "300"));
           WsClient ann = hub.connect("user=ann")) {
         ann.join("big");
         String padding = "x".repeat(300);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
 import dev.hub.test.HubQueries;
@@ -13,6 +14,12 @@ import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
 import io.nats.client.Connection;
 import io.nats.client.api.MessageInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,8 +37,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * nats-server is killed with SIGKILL while a client keeps publishing, and restarted on the same port and store.
  * A JetStream stream made before the kill records what the server stored: afterwards it must hold every event
  * the hub acknowledged, each once, in the order the hub acknowledged them, in core and in JetStream mode. And an
- * outage longer than the buffer, at a steady rate.
+ * outage longer than the buffer, at a steady rate. Each hub and its client run on the test's Vert.x; the client
+ * publishes as a chain of requests, each sent once the one before is acknowledged, and the chain's end is a
+ * checkpoint.
  */
+@ExtendWith(VertxExtension.class)
 class NatsOutageTest {
   private static final int TOTAL = 300;
   private static final int KILL_AFTER = 100;
@@ -38,33 +49,33 @@ class NatsOutageTest {
   private static final int STEADY_EVENTS = 600;
   private static final long STEADY_PERIOD_NANOS = 5_000_000;
   private static final long SAMPLE_EVERY_NANOS = 10_000_000;
+  private static final String STEADY_PADDING = "x".repeat(200);
+  /** Every publish acknowledged, the outage included: several reconnect rounds and a JetStream retry or two. */
+  private static final long PUBLISHING_WAIT_MS = 60_000;
 
   @ParameterizedTest(name = "jetstream={0}")
   @ValueSource(booleans = {false, true})
-  void killingAndRestartingNatsLosesNothingTheHubAcknowledged(boolean jetstream) throws Exception {
+  void killingAndRestartingNatsLosesNothingTheHubAcknowledged(boolean jetstream, Vertx vertx,
+      VertxTestContext test) {
     try (NatsServer nats = NatsServer.startJetStream()) {
       Connection service = nats.connect();
       JetStreams.create(service, "OUTAGE", "hub.events.outage");
       JetStreams.create(service, "PRESENCE", "hub.presence.>");
-      try (TestHub hub = TestHub.start(nats.hubFlags("nats.jetstream", Boolean.toString(jetstream),
+      try (TestHub hub = TestHub.start(vertx, nats.hubFlags("nats.jetstream", Boolean.toString(jetstream),
           "nats.ackTimeoutMs", "1000", "nats.maxAttempts", "1000"));
           WsClient client = hub.connect("user=steady")) {
         Eventually.until("the bridge connected", () -> state(hub), "connected"::equals);
         client.join("outage");
 
         List<String> acked = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
-          for (int i = 0; i < TOTAL; i++) {
-            JsonNode ack = client.request("type", "publish", "room", "outage", "event", "n", "data", i);
-            acked.add(ack.get("id").asText());
-          }
-        });
+        Checkpoint published = test.checkpoint();
+        publishInTurn(client, "outage", 0, acked).onComplete(test.succeeding(v -> published.flag()));
         Eventually.until("publishes before the kill", acked::size, n -> n >= KILL_AFTER);
         nats.kill();
         Eventually.until("the hub noticed the outage", () -> state(hub), "reconnecting"::equals);
         Eventually.until("publishes during the outage", acked::size, n -> n >= RESTART_AFTER);
         nats.restart();
-        publishing.get(60, TimeUnit.SECONDS);
+        AsyncChecks.await(test, TOTAL + " publishes acknowledged across the outage", PUBLISHING_WAIT_MS);
 
         Eventually.until("the bridge reconnected and sent everything", 30_000, () -> link(hub),
             link -> "connected".equals(link.path("state").asText()) && link.path("pendingBytes").asLong() == 0);
@@ -89,14 +100,15 @@ class NatsOutageTest {
    * order: the held ones, then the replayed file.
    */
   @Test
-  void anOutageLongerThanTheBufferKeepsMemoryBoundedAndAccountsForEveryEvent() throws Exception {
+  void anOutageLongerThanTheBufferKeepsMemoryBoundedAndAccountsForEveryEvent(Vertx vertx, VertxTestContext test)
+      throws Exception {
     long bufferBytes = 16_384;
     // Room for about a second of the file's queue at this rate: more than the disk's slowest fsync here.
     long queueBytes = 131_072;
     try (NatsServer nats = NatsServer.startJetStream()) {
       Connection service = nats.connect();
       JetStreams.create(service, "STEADY", "hub.events.steady");
-      try (TestHub hub = TestHub.start(nats.hubFlags("nats.bufferBytes", Long.toString(bufferBytes),
+      try (TestHub hub = TestHub.start(vertx, nats.hubFlags("nats.bufferBytes", Long.toString(bufferBytes),
           "nats.dlqQueueBytes", Long.toString(queueBytes), "nats.connectTimeoutMs", "300"));
           WsClient client = hub.connect("user=steady")) {
         Eventually.until("the bridge connected", () -> state(hub), "connected"::equals);
@@ -114,15 +126,10 @@ class NatsOutageTest {
             LockSupport.parkNanos(SAMPLE_EVERY_NANOS);
           }
         });
-        List<String> acked = new ArrayList<>();
-        String padding = "x".repeat(200);
-        long start = System.nanoTime();
-        for (int i = 0; i < STEADY_EVENTS; i++) {
-          LockSupport.parkNanos(start + i * STEADY_PERIOD_NANOS - System.nanoTime());
-          JsonNode ack = client.request("type", "publish", "room", "steady", "event", "s", "data", padding);
-          assertEquals("ack", ack.get("type").asText(), ack::toString);
-          acked.add(ack.get("id").asText());
-        }
+        List<String> acked = Collections.synchronizedList(new ArrayList<>());
+        Checkpoint published = test.checkpoint();
+        steadily(vertx, client, System.nanoTime(), 0, acked).onComplete(test.succeeding(v -> published.flag()));
+        AsyncChecks.await(test, STEADY_EVENTS + " publishes acknowledged at a steady rate", PUBLISHING_WAIT_MS);
         sampling.set(false);
         sampler.get(10, TimeUnit.SECONDS);
         assertTrue(mostPending.get() <= bufferBytes, () -> "buffer past its bound: " + mostPending);
@@ -141,6 +148,45 @@ class NatsOutageTest {
         assertEquals(acked, stored, "every acknowledged event once, in order");
       }
     }
+  }
+
+  /** Publishes the events from {@code i} on to {@link #TOTAL}, each once the one before is acknowledged. */
+  private static Future<Void> publishInTurn(WsClient client, String room, int i, List<String> acked) {
+    if (i == TOTAL) {
+      return Future.succeededFuture();
+    }
+    return client.requestAsync("type", "publish", "room", room, "event", "n", "data", i)
+        .compose(ack -> acknowledged(ack, acked))
+        .compose(v -> publishInTurn(client, room, i + 1, acked));
+  }
+
+  /**
+   * Publishes the events from {@code i} on to {@link #STEADY_EVENTS}, event {@code i} at {@code start} plus
+   * {@code i} periods or, when the one before took longer to be acknowledged, as soon as it was.
+   */
+  private static Future<Void> steadily(Vertx vertx, WsClient client, long start, int i, List<String> acked) {
+    if (i == STEADY_EVENTS) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> due = Promise.promise();
+    long delayMs = TimeUnit.NANOSECONDS.toMillis(start + i * STEADY_PERIOD_NANOS - System.nanoTime());
+    if (delayMs >= 1) {
+      vertx.setTimer(delayMs, id -> due.complete());
+    } else {
+      due.complete();
+    }
+    return due.future()
+        .compose(v -> client.requestAsync("type", "publish", "room", "steady", "event", "s", "data", STEADY_PADDING))
+        .compose(ack -> acknowledged(ack, acked))
+        .compose(v -> steadily(vertx, client, start, i + 1, acked));
+  }
+
+  private static Future<Void> acknowledged(JsonNode reply, List<String> acked) {
+    if (!"ack".equals(reply.path("type").asText())) {
+      return Future.failedFuture(new AssertionError("not acknowledged: " + reply));
+    }
+    acked.add(reply.get("id").asText());
+    return Future.succeededFuture();
   }
 
   private static JsonNode link(TestHub hub) {

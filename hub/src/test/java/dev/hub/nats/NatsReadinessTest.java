@@ -13,22 +13,29 @@ import dev.hub.test.TestHub;
 import dev.hub.test.WsClient;
 import io.nats.client.Connection;
 import io.nats.client.api.MessageInfo;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A hub that starts before its NATS server, and one without a bridge. */
+/**
+ * A hub that starts before its NATS server, and one without a bridge. Each hub and its client run on the test's
+ * Vert.x; readiness is read over HTTP, polled with a bound where it changes.
+ */
+@ExtendWith(VertxExtension.class)
 class NatsReadinessTest {
 
   @Test
-  void requiredNatsKeepsReadyDownUntilTheServerComesThenEverythingWorks() {
+  void requiredNatsKeepsReadyDownUntilTheServerComesThenEverythingWorks(Vertx vertx) {
     // A stream that records hub.events.> from the server's first moment, whoever connects first: made on a
     // server that is then killed, so the hub starts with no NATS there.
     NatsServer nats = NatsServer.startJetStream();
     Connection service = nats.connect();
     JetStreams.create(service, "EARLY", "hub.events.>");
     nats.kill();
-    try (nats; TestHub hub = TestHub.start(nats.hubFlags("nats.required", "true", "nats.maxWaitMs", "300",
+    try (nats; TestHub hub = TestHub.start(vertx, nats.hubFlags("nats.required", "true", "nats.maxWaitMs", "300",
         "nats.connectTimeoutMs", "500"));
         WsClient ann = hub.connect("user=ann")) {
       HttpResponse<String> down = hub.get("/ready");
@@ -54,9 +61,9 @@ class NatsReadinessTest {
   }
 
   @Test
-  void notRequiredNatsIsDegradedButReady() {
+  void notRequiredNatsIsDegradedButReady(Vertx vertx) {
     int port = NatsServer.freePort();
-    try (TestHub hub = TestHub.start(
+    try (TestHub hub = TestHub.start(vertx,
         NatsServer.hubFlagsFor("nats://127.0.0.1:" + port, "nats.connectTimeoutMs", "500"))) {
       HttpResponse<String> ready = hub.get("/ready");
       assertEquals(200, ready.statusCode(), ready.body());
@@ -65,8 +72,8 @@ class NatsReadinessTest {
   }
 
   @Test
-  void withoutTheBridgeRequestsAndTheDeadLetterApiAreUnavailable() {
-    try (TestHub hub = TestHub.start(); WsClient client = hub.connect()) {
+  void withoutTheBridgeRequestsAndTheDeadLetterApiAreUnavailable(Vertx vertx) {
+    try (TestHub hub = TestHub.start(vertx); WsClient client = hub.connect()) {
       assertEquals("unavailable", client.request("type", "request", "event", "e").get("code").asText());
       HttpResponse<String> list = hub.get("/api/dlq");
       assertEquals(503, list.statusCode());

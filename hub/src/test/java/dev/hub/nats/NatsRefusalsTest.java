@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.test.AsyncChecks;
 import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
 import dev.hub.test.HubQueries;
@@ -17,6 +18,10 @@ import dev.hub.test.WsClient;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.api.MessageInfo;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,15 +38,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What NATS or the disk refuses: one message the server will not take, a dead-letter folder that cannot be
  * written, a file that cannot keep up, a sender thread that stops. Each time every acknowledged event is
- * accounted for, and nothing holds up what comes after.
+ * accounted for, and nothing holds up what comes after. Each hub and its clients run on the test's Vert.x; the
+ * events reaching the service and a member are checkpoints.
  */
+@ExtendWith(VertxExtension.class)
 class NatsRefusalsTest {
   @TempDir
   Path temp;
 
   @ParameterizedTest(name = "jetstream={0}")
   @ValueSource(booleans = {false, true})
-  void anEventOverTheServersMaxPayloadIsDeadLetteredAndTheOnesAfterItArriveInOrder(boolean jetstream) {
+  void anEventOverTheServersMaxPayloadIsDeadLetteredAndTheOnesAfterItArriveInOrder(boolean jetstream, Vertx vertx,
+      VertxTestContext test) {
     try (NatsServer nats = NatsServer.startWithConfig(jetstream, "max_payload: 8192\n")) {
       Connection service = nats.connect();
       NatsMessages events = NatsMessages.subscribe(service, "hub.events.>");
@@ -48,16 +57,21 @@ class NatsRefusalsTest {
         JetStreams.create(service, "BIG", "hub.events.big");
         JetStreams.create(service, "PRESENCE", "hub.presence.>");
       }
-      try (TestHub hub = TestHub.start(nats.hubFlags("nats.jetstream", Boolean.toString(jetstream)));
+      try (TestHub hub = TestHub.start(vertx, nats.hubFlags("nats.jetstream", Boolean.toString(jetstream)));
           WsClient ann = hub.connect("user=ann")) {
         ann.join("big");
+        Checkpoint sent = test.checkpoint();
+        events.first(3).onComplete(test.succeeding(messages -> test.verify(() -> {
+          assertEquals(List.of("small-1", "small-2", "small-3"), ids(messages), "the ones after it, in order");
+          sent.flag();
+        })));
         publish(ann, "big", 1, "small-1");
         JsonNode ack = publish(ann, "big", "x".repeat(10_000), "huge");
         assertEquals("ack", ack.get("type").asText(), "the hub takes it: its frame is within limits.maxFrameBytes");
         publish(ann, "big", 2, "small-2");
         publish(ann, "big", 3, "small-3");
 
-        assertEquals(List.of("small-1", "small-2", "small-3"), ids(events.await(3)), "the ones after it, in order");
+        AsyncChecks.await(test, "the three small events on hub.events");
         JsonNode page = Eventually.until("the big one in the file", () -> deadLetters(hub),
             p -> p.get("count").asInt() == 1);
         JsonNode entry = page.get("entries").get(0);
@@ -77,13 +91,13 @@ class NatsRefusalsTest {
   }
 
   @Test
-  void aDeadLetterFolderThatCannotBeWrittenNeitherStopsTheSenderNorLosesTheLetter() throws IOException {
+  void aDeadLetterFolderThatCannotBeWrittenNeitherStopsTheSenderNorLosesTheLetter(Vertx vertx) throws IOException {
     // A file where the folder should be: no one, root included, can make the folder under it.
     Path blocker = Files.createFile(temp.resolve("blocker"));
     try (NatsServer nats = NatsServer.startJetStream()) {
       Connection service = nats.connect();
       JetStreams.create(service, "PRESENCE", "hub.presence.>");
-      try (TestHub hub = TestHub.start(nats.hubFlags("nats.jetstream", "true", "nats.maxAttempts", "2",
+      try (TestHub hub = TestHub.start(vertx, nats.hubFlags("nats.jetstream", "true", "nats.maxAttempts", "2",
           "nats.dlqDir", blocker.resolve("dlq").toString()));
           WsClient ann = hub.connect("user=ann")) {
         ann.join("late");
@@ -108,15 +122,16 @@ class NatsRefusalsTest {
   }
 
   @Test
-  void whenNeitherTheBufferNorTheFileCanTakeMorePublishesAreRefusedAndNothingAcknowledgedIsLost()
-      throws IOException {
+  void whenNeitherTheBufferNorTheFileCanTakeMorePublishesAreRefusedAndNothingAcknowledgedIsLost(Vertx vertx,
+      VertxTestContext test) throws IOException {
     Path blocker = Files.createFile(temp.resolve("blocker"));
     NatsServer nats = NatsServer.startJetStream();
     Connection service = nats.connect();
     JetStreams.create(service, "FULL", "hub.events.full");
     nats.kill();
-    try (nats; TestHub hub = TestHub.start(nats.hubFlags("nats.bufferBytes", "2048", "nats.dlqQueueBytes", "2048",
-        "nats.dlqDir", blocker.resolve("dlq").toString(), "nats.connectTimeoutMs", "300"));
+    try (nats; TestHub hub = TestHub.start(vertx, nats.hubFlags("nats.bufferBytes", "2048",
+        "nats.dlqQueueBytes", "2048", "nats.dlqDir", blocker.resolve("dlq").toString(),
+        "nats.connectTimeoutMs", "300"));
         WsClient ann = hub.connect("user=ann"); WsClient bob = hub.connect("user=bob")) {
       ann.join("full");
       bob.join("full");
@@ -134,7 +149,12 @@ class NatsRefusalsTest {
       }
       assertNotNull(refused, "a publish is refused once neither the buffer nor the file's queue has room");
       assertTrue(acked.size() >= 4, () -> "the buffer and the queue held some first: " + acked);
-      assertEquals(acked, ids(bob.events("full", acked.size())), "bob got the acknowledged ones");
+      Checkpoint delivered = test.checkpoint();
+      bob.nextEvents("full", acked.size()).onComplete(test.succeeding(received -> test.verify(() -> {
+        assertEquals(acked, ids(received), "bob got the acknowledged ones");
+        delivered.flag();
+      })));
+      AsyncChecks.await(test, acked.size() + " acknowledged events at bob");
       assertEquals("pong", ann.request("type", "ping").get("type").asText(), "the connection stays");
       String refusedId = refused;
       assertFalse(bob.waiting().stream().anyMatch(f -> refusedId.equals(f.path("id").asText())),
@@ -160,10 +180,10 @@ class NatsRefusalsTest {
   }
 
   @Test
-  void aSenderThatStopsShowsInReadyAndMetricsAndWhatItHeldIsFiledAtTheStop() throws IOException {
+  void aSenderThatStopsShowsInReadyAndMetricsAndWhatItHeldIsFiledAtTheStop(Vertx vertx) throws IOException {
     Path dlq = temp.resolve("dlq");
     try (NatsServer nats = NatsServer.start()) {
-      TestHub hub = TestHub.start(nats.hubFlags("node.name", "stopper", "nats.dlqDir", dlq.toString()));
+      TestHub hub = TestHub.start(vertx, nats.hubFlags("node.name", "stopper", "nats.dlqDir", dlq.toString()));
       try (hub; WsClient ann = hub.connect("user=ann")) {
         Eventually.until("connected", () -> hub.get("/ready").body(), b -> b.contains("\"connected\""));
         Thread sender = Thread.getAllStackTraces().keySet().stream()

@@ -7,6 +7,8 @@ import dev.hub.test.Eventually;
 import dev.hub.test.Frames;
 import dev.hub.test.NatsServer;
 import dev.hub.test.TestHub;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,9 +19,14 @@ import java.security.cert.Certificate;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The TLS keys: a nats-server that requires TLS with a self-signed certificate the hub trusts. */
+/**
+ * The TLS keys: a nats-server that requires TLS with a self-signed certificate the hub trusts. The hub runs on the
+ * test's Vert.x.
+ */
+@ExtendWith(VertxExtension.class)
 class NatsTlsTest {
   private static final char[] PASSWORD = "changeit".toCharArray();
 
@@ -27,7 +34,7 @@ class NatsTlsTest {
   Path dir;
 
   @Test
-  void theHubConnectsOverTlsTrustingTheConfiguredTruststore() throws Exception {
+  void theHubConnectsOverTlsTrustingTheConfiguredTruststore(Vertx vertx) throws Exception {
     Path serverKeys = dir.resolve("server.p12");
     keytool("-genkeypair", "-alias", "nats", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
         "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-keystore", serverKeys.toString(),
@@ -49,7 +56,7 @@ class NatsTlsTest {
 
     try (NatsServer nats = NatsServer.startWith("--tls", "--tlscert", certPem.toString(), "--tlskey",
         keyPem.toString());
-        TestHub hub = TestHub.start(NatsServer.hubFlagsFor("tls://127.0.0.1:" + nats.port(),
+        TestHub hub = TestHub.start(vertx, NatsServer.hubFlagsFor("tls://127.0.0.1:" + nats.port(),
             "nats.truststore", truststore.toString(), "nats.truststorePassword", new String(PASSWORD)))) {
       JsonNode link = Eventually.until("connected over TLS",
           () -> Frames.parse(hub.get("/ready").body()).path("details").path("nats"),

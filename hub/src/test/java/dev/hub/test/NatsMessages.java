@@ -6,14 +6,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
-/** A subscription of the test's own "service": keeps every message in arrival order, waits with a bound. */
+/**
+ * A subscription of the test's own "service": keeps every message in arrival order; {@link #await} blocks a
+ * bounded time for the first ones, {@link #first} gives them as a future for a {@code VertxTestContext} to check.
+ */
 public final class NatsMessages {
+  /** A {@link #first} whose messages had not all come yet. */
+  private record Waiter(int count, Promise<List<Message>> messages) {
+  }
+
   private final List<Message> messages = new ArrayList<>();
+  private final List<Waiter> waiters = new ArrayList<>();
 
   private NatsMessages() {
   }
@@ -37,9 +48,35 @@ public final class NatsMessages {
   }
 
   private void add(Message message) {
+    List<Runnable> served = new ArrayList<>();
     synchronized (messages) {
       messages.add(message);
       messages.notifyAll();
+      for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+        Waiter waiter = it.next();
+        if (messages.size() >= waiter.count()) {
+          it.remove();
+          List<Message> first = List.copyOf(messages.subList(0, waiter.count()));
+          served.add(() -> waiter.messages().complete(first));
+        }
+      }
+    }
+    // Completed outside the lock: the checks a test hangs on them run here, on the jnats dispatcher's thread.
+    served.forEach(Runnable::run);
+  }
+
+  /**
+   * The first {@code count} messages as a future: at once when they have come, else when the last of them does.
+   * It never fails by itself; the {@code VertxTestContext} that waits on it bounds the wait.
+   */
+  public Future<List<Message>> first(int count) {
+    synchronized (messages) {
+      if (messages.size() >= count) {
+        return Future.succeededFuture(List.copyOf(messages.subList(0, count)));
+      }
+      Promise<List<Message>> first = Promise.promise();
+      waiters.add(new Waiter(count, first));
+      return first.future();
     }
   }
 

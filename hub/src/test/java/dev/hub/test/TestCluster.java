@@ -30,7 +30,7 @@ public final class TestCluster implements AutoCloseable {
   private final List<Integer> memberPorts = new ArrayList<>();
   private final List<TestHub> nodes = new ArrayList<>();
   private final String[] overrides;
-  /** The WebSocket client of the test's Vert.x, or {@code null} for the JVM-wide one of {@link WsClient}. */
+  /** The WebSocket client of the test's Vert.x, for every node's clients. */
   private final WebSocketClient webSockets;
 
   private TestCluster(WebSocketClient webSockets, int size, String... overrides) {
@@ -39,11 +39,6 @@ public final class TestCluster implements AutoCloseable {
     for (int i = 0; i < size + 1; i++) {
       memberPorts.add(freePort());
     }
-  }
-
-  /** Starts {@code size} nodes together; one more member port is reserved for {@link #addNode()}. */
-  public static TestCluster start(int size, String... overrides) {
-    return start(new TestCluster(null, size, overrides), size);
   }
 
   /**
@@ -130,7 +125,7 @@ public final class TestCluster implements AutoCloseable {
   }
 
   private TestHub wrap(dev.hub.app.Hub hub) {
-    return webSockets != null ? TestHub.of(hub, webSockets) : TestHub.of(hub);
+    return TestHub.of(hub, webSockets);
   }
 
   private Future<dev.hub.app.Hub> startNode(int index) {

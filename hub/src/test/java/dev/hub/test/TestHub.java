@@ -24,7 +24,7 @@ public final class TestHub implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Hub hub;
-  /** The WebSocket client of the test's Vert.x, or {@code null} for the JVM-wide one of {@link WsClient}. */
+  /** The WebSocket client of the test's Vert.x. */
   private final WebSocketClient webSockets;
   private boolean stopped;
 
@@ -45,19 +45,7 @@ public final class TestHub implements AutoCloseable {
     }
   }
 
-  /**
-   * Starts a hub on a Vert.x of its own, its clients on the JVM-wide one of {@link WsClient}: for the tests not
-   * on vertx-junit5 yet.
-   */
-  public static TestHub start(String... overrides) {
-    try {
-      return new TestHub(startAsync(overrides).await(60, TimeUnit.SECONDS), null);
-    } catch (Exception e) {
-      throw new IllegalStateException("hub did not start", e);
-    }
-  }
-
-  /** Starts a hub on a Vert.x of its own without waiting, so several cluster members can start together. */
+  /** Starts a cluster member on a clustered Vert.x of its own without waiting, so several can start together. */
   public static io.vertx.core.Future<Hub> startAsync(String... overrides) {
     return Hub.start(config(overrides));
   }
@@ -76,11 +64,6 @@ public final class TestHub implements AutoCloseable {
     return new TestHub(hub, webSockets);
   }
 
-  /** Wraps a hub started with {@link #startAsync}, its clients on the JVM-wide one of {@link WsClient}. */
-  public static TestHub of(Hub hub) {
-    return new TestHub(hub, null);
-  }
-
   public Hub hub() {
     return hub;
   }
@@ -96,13 +79,12 @@ public final class TestHub implements AutoCloseable {
 
   /** A WebSocket client connected with extra request headers, e.g. {@code Authorization} or {@code Origin}. */
   public WsClient connect(String query, Map<String, String> headers) {
-    return webSockets != null ? WsClient.connect(webSockets, port(), query, headers)
-        : WsClient.connect(port(), query, headers);
+    return WsClient.connect(webSockets, port(), query, headers);
   }
 
   /** The failure of an upgrade the hub must refuse, e.g. its HTTP status. */
   public Throwable refusal(String query) {
-    return webSockets != null ? WsClient.refusal(webSockets, port(), query) : WsClient.refusal(port(), query);
+    return WsClient.refusal(webSockets, port(), query);
   }
 
   /** The WebSocket client this hub's {@link #connect} uses, for a test that drives sockets itself. */

@@ -105,24 +105,14 @@ public final class WsClient implements AutoCloseable {
   }
 
   /**
-   * Connects through a client on a Vert.x shared by the whole JVM, for the tests not on vertx-junit5 yet and for
-   * the process-level tests; the others connect through {@link TestHub#connect}, on the test's Vert.x.
+   * Connects through a client on a Vert.x shared by the whole JVM, for the process-level tests; the in-JVM tests
+   * connect through {@link TestHub#connect}, on the test's Vert.x.
    */
   public static WsClient connect(int port, String query) {
-    return connect(port, query, Map.of());
+    return connect(SharedClient.CLIENT, port, query, Map.of());
   }
 
-  /** {@link #connect(int, String)} with extra request headers. */
-  public static WsClient connect(int port, String query, Map<String, String> headers) {
-    return connect(SharedClient.CLIENT, port, query, headers);
-  }
-
-  /** {@link #refusal(WebSocketClient, int, String)} through the JVM-wide client of {@link #connect(int, String)}. */
-  public static Throwable refusal(int port, String query) {
-    return refusal(SharedClient.CLIENT, port, query);
-  }
-
-  /** Created on first use only, so that a test on vertx-junit5 never starts this Vert.x. */
+  /** Created on first use only, so that an in-JVM test never starts this Vert.x. */
   private static final class SharedClient {
     static final WebSocketClient CLIENT = clientOn(Vertx.vertx());
   }

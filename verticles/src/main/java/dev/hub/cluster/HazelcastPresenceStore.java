@@ -146,11 +146,22 @@ public final class HazelcastPresenceStore implements PresenceStore {
             : count(room).map(left -> new RoomLeave(room, fromJson(removed, MemberRecord.class).member(), left)));
   }
 
+  /**
+   * A session's few entries: found by the indexed query (one operation per member) and removed one by one. An
+   * entry processor would run on every partition, and its backups carry their keys in Java serialization: for
+   * one session that cost more than the removes, and a few thousand closing at once kept a node busy for seconds.
+   */
   @Override
   public Future<List<RoomLeave>> disconnect(String session) {
     return blocking(() -> {
       sessions.delete(session);
-      return removeMembers(Predicates.equal("session", session));
+      List<MemberRecord> removed = new ArrayList<>();
+      for (Map.Entry<String, HazelcastJsonValue> entry : members.entrySet(Predicates.equal("session", session))) {
+        if (members.remove(entry.getKey(), entry.getValue())) {
+          removed.add(fromJson(entry.getValue(), MemberRecord.class));
+        }
+      }
+      return leavesOf(removed);
     });
   }
 
@@ -307,7 +318,8 @@ public final class HazelcastPresenceStore implements PresenceStore {
 
   /**
    * Removes the matching member entries in one operation per partition, each reported once (by the call that
-   * removed it) with the room's count; a dead node's thousands of members are one call, not one each.
+   * removed it) with the room's count; a dead node's thousands of members are one call, not one each. For a
+   * sweep or a dead node; a single session's few go by {@link #disconnect}.
    */
   private List<RoomLeave> removeMembers(Predicate<String, HazelcastJsonValue> which) {
     List<MemberRecord> removed = new ArrayList<>();
@@ -316,6 +328,11 @@ public final class HazelcastPresenceStore implements PresenceStore {
         removed.add(fromJson(value, MemberRecord.class));
       }
     }
+    return leavesOf(removed);
+  }
+
+  /** Each removed membership as a leave, with what its room has left. */
+  private List<RoomLeave> leavesOf(List<MemberRecord> removed) {
     Map<String, Integer> remaining = new HashMap<>();
     List<RoomLeave> leaves = new ArrayList<>(removed.size());
     for (MemberRecord record : removed) {

@@ -140,7 +140,7 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
    * Opens {@code count} connections with {@link #CONNECT_WINDOW} in flight at once, the next as soon as one is
    * in; fails if one does not open within a minute.
    */
-  private static <T> List<T> connectAll(int count, IntFunction<Future<T>> open) throws Exception {
+  static <T> List<T> connectAll(int count, IntFunction<Future<T>> open) throws Exception {
     Semaphore window = new Semaphore(CONNECT_WINDOW);
     List<Future<T>> opening = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {

@@ -71,7 +71,7 @@ final class Batching implements Callable<Integer> {
   }
 
   /** {@code hub-batch} is the hub with the event batched; the others as every broadcast scenario starts them. */
-  private PinnedServer start(String name) {
+  private ServerUnderTest start(String name) {
     if (!name.equals(HUB_BATCH)) {
       return BroadcastServers.start(name, options);
     }

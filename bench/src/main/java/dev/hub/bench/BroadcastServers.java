@@ -12,18 +12,25 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The servers the broadcast scenarios compare, each a {@link PinnedServer}, and the dialect the generator speaks
- * to each: {@code bare} (every frame written and flushed once per room member), {@code bare-coalesce} (the same
- * with flushes consolidated per socket), the hub with every limit that would refuse the load out of the way
- * ({@code hub}, and {@code hub-hs256} with auth on and a token per connection), and the peers a team would
- * pick instead: {@code nats} (nats-server's WebSocket listener) and {@code socketio} (a Socket.IO 4 server on
- * Node, {@code bench/peers/socketio}).
+ * The servers the broadcast scenarios compare, each a {@link ServerUnderTest}, and the dialect the generator
+ * speaks to each: {@code bare} (every frame written and flushed once per room member), {@code bare-coalesce}
+ * (the same with flushes consolidated per socket), the hub with every limit that would refuse the load out of
+ * the way ({@code hub}, {@code hub-hs256} with auth on and a token per connection, {@code hub-history} with
+ * history on for every room), two hub nodes clustered on loopback ({@code hub-cluster}, and
+ * {@code hub-cluster-history} with history on), and the peers a team would pick instead: {@code nats}
+ * (nats-server's WebSocket listener) and {@code socketio} (a Socket.IO 4 server on Node,
+ * {@code bench/peers/socketio}).
  */
 final class BroadcastServers {
   static final String BARE = "bare";
   static final String BARE_COALESCE = "bare-coalesce";
   static final String HUB = "hub";
   static final String HUB_HS256 = "hub-hs256";
+  static final String HUB_HISTORY = "hub-history";
+  static final String HUB_CLUSTER = "hub-cluster";
+  static final String HUB_CLUSTER_HISTORY = "hub-cluster-history";
+  /** What a server with history on is named: the same server's name with this after it. */
+  static final String HISTORY_SUFFIX = "-history";
   static final String NATS = "nats";
   static final String SOCKET_IO = "socketio";
 
@@ -41,13 +48,28 @@ final class BroadcastServers {
   private BroadcastServers() {
   }
 
-  /** Starts {@code bare}, {@code bare-coalesce}, {@code hub}, {@code hub-hs256}, {@code nats} or {@code socketio}. */
-  static PinnedServer start(String name, ThroughputOptions options) {
+  /**
+   * History on for every room of the broadcast scenarios ({@code fan}, {@code room-N}): each event is written to
+   * the room's history (on a cluster, a Hazelcast Ringbuffer with a synchronous backup) and carries its seq.
+   */
+  static final Map<String, String> HISTORY_ENV = Map.of("HUB_HISTORY_ROOMS", "*");
+
+  /** Nodes of {@code hub-cluster} and {@code hub-cluster-history}. */
+  private static final int CLUSTER_NODES = 2;
+
+  /**
+   * Starts {@code bare}, {@code bare-coalesce}, {@code hub}, {@code hub-hs256}, {@code hub-history},
+   * {@code hub-cluster}, {@code hub-cluster-history}, {@code nats} or {@code socketio}.
+   */
+  static ServerUnderTest start(String name, ThroughputOptions options) {
     return switch (name) {
       case BARE -> bare(name, options, List.of());
       case BARE_COALESCE -> bare(name, options, List.of("--coalesce"));
       case HUB -> hub(name, options, Map.of());
       case HUB_HS256 -> hub(name, options, Map.of("HUB_AUTH_SECRET", BenchTokens.SECRET));
+      case HUB_HISTORY -> hub(name, options, HISTORY_ENV);
+      case HUB_CLUSTER -> cluster(name, options, Map.of());
+      case HUB_CLUSTER_HISTORY -> cluster(name, options, HISTORY_ENV);
       case NATS -> nats(name, options);
       case SOCKET_IO -> socketIo(name, options);
       default -> otherBuild(name, options);
@@ -59,7 +81,8 @@ final class BroadcastServers {
     String jar = name.startsWith(HUB + "-") ? options.hubJars.get(name.substring(HUB.length() + 1)) : null;
     if (jar == null) {
       throw new IllegalArgumentException("unknown server " + name
-          + "; known: bare, bare-coalesce, hub, hub-hs256, nats, socketio, and hub-LABEL for --hub-jars LABEL=PATH");
+          + "; known: bare, bare-coalesce, hub, hub-hs256, hub-history, hub-cluster, hub-cluster-history, nats, "
+          + "socketio, and hub-LABEL for --hub-jars LABEL=PATH");
     }
     return hub(name, jar, options, Map.of());
   }
@@ -92,6 +115,17 @@ final class BroadcastServers {
     command.addAll(options.hubFlags);
     command.addAll(List.of("-jar", jar, "--port", "PORT"));
     return PinnedServer.start(name, options.serverCpu, command, all);
+  }
+
+  /**
+   * {@link #CLUSTER_NODES} hub nodes clustered on loopback, all pinned to the server's CPU: together they get
+   * the core one hub gets, so the cluster's figures show what the cluster's own work costs on it.
+   */
+  private static ServerUnderTest cluster(String name, ThroughputOptions options, Map<String, String> env) {
+    Map<String, String> all = new LinkedHashMap<>(HUB_ENV);
+    all.putAll(env);
+    return new ClusteredHub(name, HubNodes.startCluster(options.hubJar, CLUSTER_NODES, options.hubFlags, all,
+        options.serverCpu));
   }
 
   private static PinnedServer bare(String name, ThroughputOptions options, List<String> flags) {

@@ -33,7 +33,8 @@ final class FanOut implements Callable<Integer> {
   private int window = 16;
 
   @Option(names = "--servers", split = ",",
-      description = "servers to measure, in order: bare, bare-coalesce, hub (default: ${DEFAULT-VALUE})")
+      description = "servers to measure, in order: bare, bare-coalesce, hub, hub-hs256, hub-history, hub-cluster, "
+          + "hub-cluster-history, nats, socketio (default: ${DEFAULT-VALUE})")
   private List<String> servers = List.of(BroadcastServers.BARE, BroadcastServers.BARE_COALESCE,
       BroadcastServers.HUB);
 

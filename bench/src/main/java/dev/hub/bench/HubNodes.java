@@ -18,6 +18,8 @@ final class HubNodes implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final List<Integer> httpPorts = new ArrayList<>();
   private final List<String> jvmFlags = new ArrayList<>();
+  /** The CPU every node is pinned to with {@code taskset}, or -1 for none. */
+  private int cpu = -1;
 
   /** Starts {@code count} clustered nodes and waits until each sees all of them. */
   static HubNodes startCluster(String jar, int count) {
@@ -29,8 +31,18 @@ final class HubNodes implements AutoCloseable {
    * cluster's {@code HUB_*} variables on top of {@code env}, and waits until each sees all of them.
    */
   static HubNodes startCluster(String jar, int count, List<String> jvmFlags, java.util.Map<String, String> env) {
+    return startCluster(jar, count, jvmFlags, env, -1);
+  }
+
+  /**
+   * As {@link #startCluster(String, int, List, java.util.Map)}, every node pinned to {@code cpu} (-1: not
+   * pinned), so that together they get the one core a single pinned server gets.
+   */
+  static HubNodes startCluster(String jar, int count, List<String> jvmFlags, java.util.Map<String, String> env,
+      int cpu) {
     HubNodes nodes = new HubNodes();
     nodes.jvmFlags.addAll(jvmFlags);
+    nodes.cpu = cpu;
     String cluster = "bench-" + UUID.randomUUID();
     List<Integer> memberPorts = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -85,7 +97,11 @@ final class HubNodes implements AutoCloseable {
 
   /** Starts {@code java -jar JAR --port PORT --node NAME} with exactly the given {@code HUB_*} variables. */
   private void launch(String jar, int port, String name, java.util.Map<String, String> env) throws IOException {
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g"));
+    List<String> command = new ArrayList<>();
+    if (cpu >= 0) {
+      command.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
+    }
+    command.addAll(List.of(Processes.java(), "-Xmx1g"));
     command.addAll(jvmFlags);
     command.addAll(List.of("-jar", jar, "--port", Integer.toString(port), "--node", name));
     ProcessBuilder builder = new ProcessBuilder(command)
@@ -109,6 +125,20 @@ final class HubNodes implements AutoCloseable {
   /** The node's process id, e.g. to attach to its JVM. */
   long pid(int node) {
     return processes.get(node).pid();
+  }
+
+  /** Nodes started. */
+  int count() {
+    return processes.size();
+  }
+
+  /** Kills node {@code node} with SIGKILL, as a crash would: no bye, no leave, its sockets reset by the kernel. */
+  void kill(int node) throws InterruptedException {
+    Process process = processes.get(node);
+    process.destroyForcibly();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new IllegalStateException("node " + (node + 1) + " did not die of SIGKILL within 30 s");
+    }
   }
 
   /** CPU time the node's process has used so far, in ms. */
@@ -146,10 +176,6 @@ final class HubNodes implements AutoCloseable {
       }
     }
     throw new IllegalStateException("node on port " + port + ": " + path + " not as expected in time");
-  }
-
-  private static String javaBinary() {
-    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
   }
 
   @Override

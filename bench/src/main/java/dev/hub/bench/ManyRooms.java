@@ -40,7 +40,8 @@ final class ManyRooms implements Callable<Integer> {
   private int window = 1;
 
   @Option(names = "--servers", split = ",",
-      description = "servers to measure, in order: bare, bare-coalesce, hub (default: ${DEFAULT-VALUE})")
+      description = "servers to measure, in order: bare, bare-coalesce, hub, hub-hs256, hub-history, hub-cluster, "
+          + "hub-cluster-history, nats, socketio (default: ${DEFAULT-VALUE})")
   private List<String> servers = List.of(BroadcastServers.BARE, BroadcastServers.HUB);
 
   @Option(names = "--out", description = "JSON result file (default: ${DEFAULT-VALUE})")

@@ -18,12 +18,12 @@ final class PhaseMeter {
     void run() throws Exception;
   }
 
-  private final PinnedServer server;
+  private final ServerUnderTest server;
   private final List<LatencyClient> subscribers;
   private final Publishers publishers;
   private final Recorder latencies;
 
-  PhaseMeter(PinnedServer server, List<LatencyClient> subscribers, Publishers publishers, Recorder latencies) {
+  PhaseMeter(ServerUnderTest server, List<LatencyClient> subscribers, Publishers publishers, Recorder latencies) {
     this.server = server;
     this.subscribers = List.copyOf(subscribers);
     this.publishers = publishers;

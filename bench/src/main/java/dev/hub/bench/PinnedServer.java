@@ -13,7 +13,7 @@ import java.util.Map;
  * A server under test as a process pinned to one CPU with {@code taskset}, so that the load generator on the
  * other CPU does not compete with it; reports its CPU time and resident memory from {@code /proc}.
  */
-final class PinnedServer implements AutoCloseable {
+final class PinnedServer implements ServerUnderTest {
   private final String name;
   private final Process process;
   private final int port;
@@ -52,7 +52,8 @@ final class PinnedServer implements AutoCloseable {
     }
   }
 
-  String name() {
+  @Override
+  public String name() {
     return name;
   }
 
@@ -60,14 +61,36 @@ final class PinnedServer implements AutoCloseable {
     return port;
   }
 
+  @Override
+  public int nodes() {
+    return 1;
+  }
+
+  @Override
+  public int port(int node) {
+    return port;
+  }
+
   /** User plus system CPU time so far, in milliseconds (of the server behind taskset, which execs it). */
-  long cpuMillis() {
+  @Override
+  public long cpuMillis() {
     return ProcessStats.cpuMillis(process.pid());
   }
 
   /** Resident memory, in MiB. */
-  double rssMib() {
+  @Override
+  public double rssMib() {
     return ProcessStats.rssMib(process.pid());
+  }
+
+  /** A server that is no JVM has no heap to collect: only the generator's is. */
+  @Override
+  public void settleHeaps() {
+    if (jvm) {
+      HeapProbe.settleBoth(process.pid());
+    } else {
+      System.gc();
+    }
   }
 
   /** The server's JVM (taskset execs the command, so the process is the JVM itself), e.g. for jcmd. */
@@ -76,11 +99,6 @@ final class PinnedServer implements AutoCloseable {
       throw new IllegalStateException(name + " is not a JVM");
     }
     return process.pid();
-  }
-
-  /** Whether the server is a JVM: only then has it a Java heap to probe. */
-  boolean isJvm() {
-    return jvm;
   }
 
   private void awaitListening(long boundMs) {

@@ -28,6 +28,19 @@ final class ProcessStats {
     return cpuMillis(ProcessHandle.current().pid());
   }
 
+  /**
+   * The machine's load average over 1, 5 and 15 minutes, e.g. {@code 1.52 2.03 1.88}: how much else wanted the
+   * cores while a figure was taken.
+   */
+  static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Resident memory, in MiB. */
   static double rssMib(long pid) {
     try {

@@ -63,12 +63,12 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
   }
 
   /** Measures the phases against each named server in turn, each started by {@code start} and stopped after. */
-  Measured measureEach(List<String> servers, Function<String, PinnedServer> start,
+  Measured measureEach(List<String> servers, Function<String, ? extends ServerUnderTest> start,
       ThroughputOptions options, List<Integer> rates, int window) throws Exception {
     List<ThroughputPhase> phases = new ArrayList<>();
     List<ConnectRow> connects = new ArrayList<>();
     for (String name : servers) {
-      try (PinnedServer server = start.apply(name)) {
+      try (ServerUnderTest server = start.apply(name)) {
         phases.addAll(measure(server, options, rates, window, connects));
       }
     }
@@ -76,10 +76,19 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
   }
 
   /**
-   * Measures the connect and the phases against {@code server}, the connections joining by room; the generator's
-   * connections are closed again afterwards.
+   * Node of a server with {@code nodes} that subscriber {@code i} connects to: the members of each room take the
+   * nodes in turn, so every room is split evenly (subscriber {@code i} is member {@code i / rooms} of its room).
    */
-  List<ThroughputPhase> measure(PinnedServer server, ThroughputOptions options, List<Integer> rates, int window,
+  int node(int i, int nodes) {
+    return (i / rooms) % nodes;
+  }
+
+  /**
+   * Measures the connect and the phases against {@code server}, the connections joining by room, subscribers
+   * spread evenly over its nodes and every publisher on the first; the generator's connections are closed
+   * again afterwards.
+   */
+  List<ThroughputPhase> measure(ServerUnderTest server, ThroughputOptions options, List<Integer> rates, int window,
       List<ConnectRow> connects) throws Exception {
     Dialect dialect = BroadcastServers.dialect(server.name());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
@@ -93,7 +102,7 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
     Publishers load = null;
     try {
       IntFunction<Future<LatencyClient>> subscribe = i -> LatencyClient.subscribe(clients.get(i % clients.size()),
-          server.port(), dialect, room(i % rooms), latencies);
+          server.port(node(i, server.nodes())), dialect, room(i % rooms), latencies);
       List<LatencyClient> warming = connectAll(Math.min(WARM_UP_CONNECTIONS, rooms * subscribersPerRoom), subscribe);
       warming.forEach(LatencyClient::close);
       long serverCpuBefore = server.cpuMillis();
@@ -105,17 +114,13 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
           subscribers.size() / connectSeconds, (double) (server.cpuMillis() - serverCpuBefore) / subscribers.size(),
           100.0 * (ProcessStats.ownCpuMillis() - generatorCpuBefore) / (connectSeconds * 1000)));
       load = new Publishers(vertx, connectAll(publishers, i -> Publisher.connect(clients.get(i % clients.size()),
-          server.port(), dialect, room(i), event, subscribersPerRoom, options.payload)));
+          server.port(0), dialect, room(i), event, subscribersPerRoom, options.payload)));
       PhaseMeter meter = new PhaseMeter(server, subscribers, load, latencies);
       Publishers publishing = load;
       long ms = options.seconds * 1000L;
       publishing.atRate(rates.get(0), ms);
       meter.drain();
-      if (server.isJvm()) {
-        HeapProbe.settleBoth(server.javaPid());
-      } else {
-        System.gc();
-      }
+      server.settleHeaps();
       List<ThroughputPhase> phases = new ArrayList<>();
       for (int rate : rates) {
         phases.add(meter.phase("rate " + rate, () -> publishing.atRate(rate, ms)));
@@ -135,7 +140,7 @@ record RoomLoad(int rooms, int subscribersPerRoom, int publishers, String event)
    * Opens {@code count} connections with {@link #CONNECT_WINDOW} in flight at once, the next as soon as one is
    * in; fails if one does not open within a minute.
    */
-  private static <T> List<T> connectAll(int count, IntFunction<Future<T>> open) throws Exception {
+  static <T> List<T> connectAll(int count, IntFunction<Future<T>> open) throws Exception {
     Semaphore window = new Semaphore(CONNECT_WINDOW);
     List<Future<T>> opening = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {

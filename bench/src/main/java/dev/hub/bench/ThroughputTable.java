@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Prints the phases of a broadcast scenario as one table, then each server's figures as ratios of the bare
- * server's and of the peers' (nats-server, Socket.IO) where they ran.
+ * server's and of the peers' (nats-server, Socket.IO) where they ran, and those of a server with history on as
+ * ratios of the same server's with history off.
  */
 final class ThroughputTable {
   /** The servers others are compared with, where the run measured them. */
@@ -32,24 +33,35 @@ final class ThroughputTable {
     System.out.println("(CPU % is the server's, gen % the generator's own; one core is 100)");
     for (String reference : REFERENCES) {
       for (ThroughputPhase other : phases) {
-        if (other.server().equals(reference)) {
-          continue;
+        if (!other.server().equals(reference)) {
+          printRatio(phases, other, reference);
         }
-        phases.stream()
-            .filter(r -> r.server().equals(reference) && r.phase().equals(other.phase())).findFirst()
-            .ifPresent(r -> System.out.printf("%s / %s, %-9s delivered/s %.2f, p99 %.2f, CPU per delivery %.2f%n",
-                other.server(), reference, other.phase(), other.deliveredPerSecond() / r.deliveredPerSecond(),
-                other.p99Ms() / Math.max(0.01, r.p99Ms()), perDelivery(other) / perDelivery(r)));
+      }
+    }
+    for (ThroughputPhase withHistory : phases) {
+      String name = withHistory.server();
+      if (name.endsWith(BroadcastServers.HISTORY_SUFFIX)) {
+        printRatio(phases, withHistory, name.substring(0, name.length() - BroadcastServers.HISTORY_SUFFIX.length()));
       }
     }
   }
 
+  /** {@code other}'s figures over those of {@code reference} in the same phase, where it ran. */
+  private static void printRatio(List<ThroughputPhase> phases, ThroughputPhase other, String reference) {
+    phases.stream()
+        .filter(r -> r.server().equals(reference) && r.phase().equals(other.phase())).findFirst()
+        .ifPresent(r -> System.out.printf("%s / %s, %-9s delivered/s %.2f, p99 %.2f, CPU per delivery %.2f%n",
+            other.server(), reference, other.phase(), other.deliveredPerSecond() / r.deliveredPerSecond(),
+            other.p99Ms() / Math.max(0.01, r.p99Ms()), perDelivery(other) / perDelivery(r)));
+  }
+
   /** How fast each server took its subscribers, and against each reference present. */
   static void printConnects(List<RoomLoad.ConnectRow> connects) {
-    System.out.printf("%-13s %11s %9s %11s %14s %6s%n", "server", "connections", "seconds", "connects/s",
+    String server = "%-" + Math.max(13, connects.stream().mapToInt(c -> c.server().length()).max().orElse(0)) + "s";
+    System.out.printf(server + " %11s %9s %11s %14s %6s%n", "server", "connections", "seconds", "connects/s",
         "CPU ms/conn", "gen %");
     for (RoomLoad.ConnectRow c : connects) {
-      System.out.printf("%-13s %11d %9.2f %11.0f %14.3f %6.0f%n", c.server(), c.connections(), c.seconds(),
+      System.out.printf(server + " %11d %9.2f %11.0f %14.3f %6.0f%n", c.server(), c.connections(), c.seconds(),
           c.connectsPerSecond(), c.serverCpuMsPerConnect(), c.generatorCpuPercent());
     }
     for (String reference : REFERENCES) {

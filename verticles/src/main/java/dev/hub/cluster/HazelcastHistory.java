@@ -41,6 +41,15 @@ public final class HazelcastHistory implements RoomHistory {
   private final NameGlobs rooms;
   private final IMap<String, String> epochs;
   private final RingAppends appends;
+  /**
+   * Reads shared by the joins of a room that ask at the same moment (thousands when a node's clients come back),
+   * each begun after its callers asked, so that each still sees every event kept before its join.
+   */
+  private final SharedReads<String, Position> positions;
+  private final SharedReads<String, Snapshot> snapshots;
+
+  private record Snapshot(Position position, List<KeptEvent> kept) {
+  }
 
   public HazelcastHistory(Vertx vertx, HazelcastInstance hazelcast, HistoryConfig config) {
     this.vertx = vertx;
@@ -48,6 +57,9 @@ public final class HazelcastHistory implements RoomHistory {
     this.rooms = new NameGlobs(config.rooms());
     this.epochs = hazelcast.getMap(EPOCHS);
     this.appends = new RingAppends(vertx, this::ring, config.size());
+    this.positions = new SharedReads<>(vertx,
+        room -> vertx.executeBlocking(() -> new Position(ring(room).tailSequence() + 1, epoch(room)), false));
+    this.snapshots = new SharedReads<>(vertx, room -> vertx.executeBlocking(() -> snapshot(room), false));
   }
 
   /** The rings' size, age limit and backup, and the epochs' partitioning; every member must use the same. */
@@ -73,22 +85,26 @@ public final class HazelcastHistory implements RoomHistory {
 
   @Override
   public Future<Position> position(String room) {
-    return vertx.executeBlocking(() -> new Position(ring(room).tailSequence() + 1, epoch(room)), false);
+    return positions.read(room);
   }
 
   @Override
   public Future<Replay> since(String room, Since since, int limit) {
-    return vertx.executeBlocking(() -> {
-      Position position = new Position(ring(room).tailSequence() + 1, epoch(room));
-      List<KeptEvent> kept = read(room, ring(room).headSequence() + 1, Integer.MAX_VALUE);
-      Long after = RecoveryRule.seqOf(since, position, kept);
+    return snapshots.read(room).map(snapshot -> {
+      Long after = RecoveryRule.seqOf(since, snapshot.position(), snapshot.kept());
       if (after == null) {
-        return new Replay(position, false, List.of());
+        return new Replay(snapshot.position(), false, List.of());
       }
-      List<KeptEvent> missed = kept.stream().filter(e -> e.seq() > after && e.seq() <= position.seq())
-          .limit(limit).toList();
-      return new Replay(position, true, missed);
-    }, false);
+      List<KeptEvent> missed = snapshot.kept().stream()
+          .filter(e -> e.seq() > after && e.seq() <= snapshot.position().seq()).limit(limit).toList();
+      return new Replay(snapshot.position(), true, missed);
+    });
+  }
+
+  /** A room's position and every event kept then: what each recovering join of the room filters for itself. */
+  private Snapshot snapshot(String room) throws InterruptedException, ExecutionException {
+    Position position = new Position(ring(room).tailSequence() + 1, epoch(room));
+    return new Snapshot(position, read(room, ring(room).headSequence() + 1, Integer.MAX_VALUE));
   }
 
   @Override

@@ -61,6 +61,8 @@ public final class HazelcastPresenceStore implements PresenceStore {
   private final IMap<String, HazelcastJsonValue> members;
   private final IMap<String, HazelcastJsonValue> nodes;
   private final IMap<String, Long> vouched;
+  /** A room's count for every join and leave of it at that moment: a rejoin storm asks thousands at once. */
+  private final SharedReads<String, Integer> counts;
 
   public HazelcastPresenceStore(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
@@ -69,6 +71,7 @@ public final class HazelcastPresenceStore implements PresenceStore {
     this.members = hazelcast.getMap(MEMBERS);
     this.nodes = hazelcast.getMap(NODES);
     this.vouched = hazelcast.getMap(VOUCHED);
+    this.counts = new SharedReads<>(vertx, room -> blocking(() -> countOf(room)));
   }
 
   /** Declares the maps' indexes; every member must use the same configuration. */
@@ -244,7 +247,7 @@ public final class HazelcastPresenceStore implements PresenceStore {
 
   @Override
   public Future<Integer> count(String room) {
-    return blocking(() -> countOf(room));
+    return counts.read(room);
   }
 
   private int countOf(String room) {

@@ -117,10 +117,14 @@ public final class Hub {
     if (!config.cluster().enabled()) {
       return startSingle(config, VertxShare.owned(Vertx.vertx(options)), eventLoops);
     }
-    int port = port(config);
-    NodeIdentity identity = identity(config, port);
+    // For port 0 the free port is picked as late as it can be: while the cluster forms, Hazelcast's and the event
+    // bus's connections take ephemeral ports, any of which could be one picked before. Only a node named after
+    // its port (no node.name) needs it first.
+    int portBeforeCluster = config.node().name() == null ? port(config) : -1;
+    NodeIdentity identity = identity(config, portBeforeCluster);
     String publicKey = TokenVerifier.readPublicKey(config.auth());
     return ClusterBootstrap.start(config, identity.name(), options).compose(clustered -> {
+      int port = portBeforeCluster >= 0 ? portBeforeCluster : port(config);
       Vertx vertx = clustered.vertx();
       VertxShare share = VertxShare.owned(vertx);
       var hazelcast = clustered.manager().getHazelcastInstance();
@@ -173,6 +177,7 @@ public final class Hub {
     return config.http().port() != 0 ? config.http().port() : freePort(config.http().host());
   }
 
+  /** The configured name, else the host's name and {@code port}. */
   private static NodeIdentity identity(HubConfig config, int port) {
     return new NodeIdentity(config.node().name() != null ? config.node().name() : hostName() + ":" + port);
   }

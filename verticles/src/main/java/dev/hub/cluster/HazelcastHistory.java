@@ -57,8 +57,7 @@ public final class HazelcastHistory implements RoomHistory {
     this.rooms = new NameGlobs(config.rooms());
     this.epochs = hazelcast.getMap(EPOCHS);
     this.appends = new RingAppends(vertx, this::ring, config.size());
-    this.positions = new SharedReads<>(vertx,
-        room -> vertx.executeBlocking(() -> new Position(ring(room).tailSequence() + 1, epoch(room)), false));
+    this.positions = new SharedReads<>(vertx, room -> vertx.executeBlocking(() -> positionNow(room), false));
     this.snapshots = new SharedReads<>(vertx, room -> vertx.executeBlocking(() -> snapshot(room), false));
   }
 
@@ -103,17 +102,20 @@ public final class HazelcastHistory implements RoomHistory {
 
   /** A room's position and every event kept then: what each recovering join of the room filters for itself. */
   private Snapshot snapshot(String room) throws InterruptedException, ExecutionException {
-    Position position = new Position(ring(room).tailSequence() + 1, epoch(room));
-    return new Snapshot(position, read(room, ring(room).headSequence() + 1, Integer.MAX_VALUE));
+    Position position = positionNow(room);
+    return new Snapshot(position, read(room, ring(room).headSequence() + 1, position.seq(), Integer.MAX_VALUE));
+  }
+
+  private Position positionNow(String room) {
+    return new Position(ring(room).tailSequence() + 1, epoch(room));
   }
 
   @Override
   public Future<Replay> latest(String room, int limit) {
     return vertx.executeBlocking(() -> {
-      Ringbuffer<String> ring = ring(room);
-      long tail = ring.tailSequence();
-      Position position = new Position(tail + 1, epoch(room));
-      List<KeptEvent> kept = read(room, Math.max(ring.headSequence(), tail - limit + 1) + 1, limit);
+      Position position = positionNow(room);
+      long from = Math.max(ring(room).headSequence() + 1, position.seq() - limit + 1);
+      List<KeptEvent> kept = read(room, from, position.seq(), limit);
       return new Replay(position, true, kept.stream().filter(e -> e.seq() <= position.seq()).toList());
     }, false);
   }
@@ -124,15 +126,18 @@ public final class HazelcastHistory implements RoomHistory {
     return async(ring(room).readManyAsync(from - 1, 0, count, null)).map(HazelcastHistory::kept);
   }
 
-  /** Up to {@code max} kept events from seq {@code from} on; a start that expired begins at the oldest kept. */
-  private List<KeptEvent> read(String room, long from, int max) throws InterruptedException, ExecutionException {
-    Ringbuffer<String> ring = ring(room);
-    long start = from - 1;
-    if (start > ring.tailSequence()) {
+  /**
+   * Up to {@code max} kept events with seq from {@code from} to {@code to}, the latest seq the caller read: the
+   * ring is not asked again where it stands.
+   */
+  private List<KeptEvent> read(String room, long from, long to, int max)
+      throws InterruptedException, ExecutionException {
+    if (from > to) {
       return List.of();
     }
-    int count = (int) Math.min(Math.min(max, ring.capacity()), ring.tailSequence() - start + 1);
-    return kept(ring.readManyAsync(start, 0, count, null).toCompletableFuture().get());
+    Ringbuffer<String> ring = ring(room);
+    int count = (int) Math.min(Math.min(max, ring.capacity()), to - from + 1);
+    return kept(ring.readManyAsync(from - 1, 0, count, null).toCompletableFuture().get());
   }
 
   private static List<KeptEvent> kept(ReadResultSet<String> read) {

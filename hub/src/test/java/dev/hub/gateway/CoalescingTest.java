@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,26 +59,13 @@ class CoalescingTest {
   void eventsReadyInOneTurnLeaveAsOneBatchInPublishOrder(VertxTestContext test) throws Exception {
     String room = "coalesce-order";
     int events = 5;
-    try (RawWebSocket publisher = joined(hub, room)) {
-      List<WsClient> subscribers = subscribers(hub, room);
-      try {
-        List<Integer> frameCounts = new CopyOnWriteArrayList<>();
-        Checkpoint delivered = test.checkpoint(subscribers.size());
-        for (WsClient subscriber : subscribers) {
-          eventFrames(subscriber, room, events).onComplete(test.succeeding(frames -> test.verify(() -> {
-            assertEquals(List.of(0, 1, 2, 3, 4), numbers(frames), () -> "out of order: " + frames);
-            frameCounts.add(frames.size());
-            delivered.flag();
-          })));
-        }
-        publisher.sendTextsAtOnce(publishes(room, events, 10, false));
-        AsyncChecks.await(test, events + " events at each of " + subscribers.size() + " subscribers");
-        assertEquals(1, frameCounts.stream().mapToInt(Integer::intValue).min().orElseThrow(),
-            () -> "the subscriber on the publisher's event loop got the five events in one frame: " + frameCounts);
-      } finally {
-        subscribers.forEach(WsClient::close);
-      }
-    }
+    List<Integer> frameCounts = new CopyOnWriteArrayList<>();
+    publishAtOnceAndCheckEachSubscriber(test, hub, room, events, 10, frames -> {
+      assertEquals(List.of(0, 1, 2, 3, 4), numbers(frames), () -> "out of order: " + frames);
+      frameCounts.add(frames.size());
+    });
+    assertEquals(1, frameCounts.stream().mapToInt(Integer::intValue).min().orElseThrow(),
+        () -> "the subscriber on the publisher's event loop got the five events in one frame: " + frameCounts);
   }
 
   @Test
@@ -107,24 +95,33 @@ class CoalescingTest {
   void aCoalescedFrameStaysWithinTheFrameLimit(VertxTestContext test) throws Exception {
     String room = "coalesce-bound";
     int events = 12;
-    try (RawWebSocket publisher = joined(smallFrames, room)) {
-      List<WsClient> subscribers = subscribers(smallFrames, room);
+    publishAtOnceAndCheckEachSubscriber(test, smallFrames, room, events, 200, frames -> {
+      assertEquals(IntStream.range(0, events).boxed().toList(), numbers(frames), () -> "out of order: " + frames);
+      for (JsonNode frame : frames) {
+        int bytes = frame.toString().getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(bytes <= MAX_FRAME_BYTES, () -> "a frame of " + bytes + " bytes: " + frame);
+      }
+    });
+  }
+
+  /**
+   * A raw publisher in {@code room} sends {@code events} publishes in one write, and each of the room's
+   * subscribers (one per event loop) has its event frames checked by {@code check} once all have come.
+   */
+  private static void publishAtOnceAndCheckEachSubscriber(VertxTestContext test, TestHub on, String room,
+      int events, int padding, Consumer<List<JsonNode>> check) throws Exception {
+    try (RawWebSocket publisher = joined(on, room)) {
+      List<WsClient> subscribers = subscribers(on, room);
       try {
         Checkpoint delivered = test.checkpoint(subscribers.size());
         for (WsClient subscriber : subscribers) {
           eventFrames(subscriber, room, events).onComplete(test.succeeding(frames -> test.verify(() -> {
-            assertEquals(IntStream.range(0, events).boxed().toList(), numbers(frames),
-                () -> "out of order: " + frames);
-            for (JsonNode frame : frames) {
-              int bytes = frame.toString().getBytes(StandardCharsets.UTF_8).length;
-              assertTrue(bytes <= MAX_FRAME_BYTES, () -> "a frame of " + bytes + " bytes: " + frame);
-            }
+            check.accept(frames);
             delivered.flag();
           })));
         }
-        publisher.sendTextsAtOnce(publishes(room, events, 200, false));
-        AsyncChecks.await(test, events + " events within the frame limit at each of " + subscribers.size()
-            + " subscribers");
+        publisher.sendTextsAtOnce(publishes(room, events, padding, false));
+        AsyncChecks.await(test, events + " events at each of " + subscribers.size() + " subscribers");
       } finally {
         subscribers.forEach(WsClient::close);
       }

@@ -31,16 +31,22 @@ after(async () => {
   await sharedHub?.close();
 });
 
+// A dashboard of `hub` in a browser context of its own, closed after test `t`; uncaught page errors go to `errors`.
+async function openDashboard(t, hub, errors, width = 1280) {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(hub.httpUrl + '/');
+  return page;
+}
+
 test('two dashboards share a room; after a hub restart: Reconnecting, then Live, rejoined without a reload', async (t) => {
   const hub = await HubProcess.start();
   t.after(() => hub.close());
   const errors = [];
   const open = async (width) => {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    t.after(() => context.close());
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(hub.httpUrl + '/');
+    const page = await openDashboard(t, hub, errors, width);
     await page.locator('#status[data-state="connected"]').waitFor(BOUND);
     return page;
   };
@@ -80,12 +86,8 @@ test('two dashboards share a room; after a hub restart: Reconnecting, then Live,
 test('with auth on the dashboard asks for an admin token, then uses it for the API and the WebSocket', async (t) => {
   const hub = await HubProcess.start({ HUB_AUTH_SECRET: SECRET });
   t.after(() => hub.close());
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  t.after(() => context.close());
-  const page = await context.newPage();
   const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(hub.httpUrl + '/');
+  const page = await openDashboard(t, hub, errors);
   await page.locator('#login[open]').waitFor(BOUND);
 
   const notAdmin = token({ sub: 'ann', exp: Math.floor(Date.now() / 1000) + 600, rooms: { join: ['>'] } });
@@ -138,12 +140,8 @@ test('the README\'s plain page works as written, served from another origin on l
 
 test('the dashboard watches a pattern, shows each member\'s state, and a room the server took away can be watched again', async (t) => {
   const hub = sharedHub;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  t.after(() => context.close());
-  const page = await context.newPage();
   const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(hub.httpUrl + '/');
+  const page = await openDashboard(t, hub, errors);
   await page.locator('#status[data-state="connected"]').waitFor(BOUND);
   const bot = client(hub.wsUrl, { user: 'bot' });
   t.after(() => bot.close());

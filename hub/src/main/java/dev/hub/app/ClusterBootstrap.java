@@ -55,6 +55,10 @@ final class ClusterBootstrap {
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds",
         Long.toString(Math.max(2, (cluster.failureDetectionMs() + 999) / 1000)));
+    // An operation waits for its backup until the backup's member is declared dead, not less: so the history
+    // can tell an append that may have missed its backup (its caller lost a member meanwhile) from one that did not.
+    config.setProperty("hazelcast.operation.backup.timeout.millis",
+        Long.toString(Math.max(5_000, cluster.failureDetectionMs() + 2_000)));
     // After a split heals, look for the other side soon.
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");

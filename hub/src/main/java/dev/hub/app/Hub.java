@@ -135,7 +135,8 @@ public final class Hub {
           ? Readiness.down("not a member of the cluster")
           : !broker.synced().isComplete() ? Readiness.down("learning the other nodes' rooms") : Readiness.UP;
       Shared shared = new Shared(store, broker, new HazelcastDedup(vertx, hazelcast, config.dedup()),
-          new HazelcastHistory(vertx, hazelcast, config.history()), cluster, store::isOldestMember);
+          new HazelcastHistory(vertx, hazelcast, config.history(), config.cluster().quorum(),
+              config.cluster().failureDetectionMs()), cluster, store::isOldestMember);
       List<Supplier<Future<Void>>> beforeClose = new ArrayList<>();
       return broker.start()
           .compose(v -> wire(share, config, identity, publicKey, port, eventLoops, shared, beforeClose))
@@ -167,10 +168,16 @@ public final class Hub {
 
   private static Future<Hub> startSingle(HubConfig config, VertxShare share, int eventLoops) {
     int port = port(config);
+    LocalHistory history = new LocalHistory(share.vertx(), config.history());
     Shared single = new Shared(new LocalPresenceStore(), new LocalRoomBroker(), new LocalDedup(config.dedup()),
-        new LocalHistory(config.history()), () -> Readiness.DISABLED, () -> true);
+        history, () -> Readiness.DISABLED, () -> true);
+    List<Supplier<Future<Void>>> beforeClose = new ArrayList<>();
+    beforeClose.add(() -> {
+      history.close();
+      return Future.succeededFuture();
+    });
     return wire(share, config, identity(config, port), TokenVerifier.readPublicKey(config.auth()), port, eventLoops,
-        single, new ArrayList<>());
+        single, beforeClose);
   }
 
   private static int port(HubConfig config) {

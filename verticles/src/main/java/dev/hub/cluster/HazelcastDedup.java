@@ -14,9 +14,10 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cluster's dedup store: a Hazelcast map whose entries live {@code dedup.windowMs}. One asynchronous put
- * per publish that carries an id answers atomically whether the id was there before; publishes without an id
- * never touch it.
+ * The cluster's dedup store: a Hazelcast map whose entries live {@code dedup.windowMs}: a publish that carries
+ * an id asks whether it is there, and sets it once its event was kept or handed on; publishes without an id
+ * never touch it. Two publishes of one id at the very same moment may both pass; a history room's log also
+ * knows its publishers' ids, and keeps such a pair once.
  */
 public final class HazelcastDedup implements DedupStore {
   static final String MAP = "hub.dedup";
@@ -40,14 +41,21 @@ public final class HazelcastDedup implements DedupStore {
   }
 
   @Override
-  public Future<Boolean> firstTime(String identity, String clientId) {
+  public Future<Boolean> seen(String identity, String clientId) {
     if (windowMs <= 0) {
-      return Future.succeededFuture(true);
+      return Future.succeededFuture(false);
     }
-    // put answers with the previous value atomically; a repeat also restarts the window, which only errs
-    // on the side of not delivering a retry twice.
+    return Future.fromCompletionStage(seen.getAsync(DedupStore.key(identity, clientId)), vertx.getOrCreateContext())
+        .map(value -> value != null);
+  }
+
+  @Override
+  public Future<Void> remember(String identity, String clientId) {
+    if (windowMs <= 0) {
+      return Future.succeededFuture();
+    }
     return Future.fromCompletionStage(
-        seen.putAsync(DedupStore.key(identity, clientId), Boolean.TRUE, windowMs, TimeUnit.MILLISECONDS),
-        vertx.getOrCreateContext()).map(previous -> previous == null);
+        seen.setAsync(DedupStore.key(identity, clientId), Boolean.TRUE, windowMs, TimeUnit.MILLISECONDS),
+        vertx.getOrCreateContext());
   }
 }

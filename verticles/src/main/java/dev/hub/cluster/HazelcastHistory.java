@@ -1,75 +1,95 @@
 package dev.hub.cluster;
 
-import dev.hub.protocol.ClientFrame.Since;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.PartitioningStrategyConfig;
-import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
-import com.hazelcast.partition.strategy.StringPartitioningStrategy;
-import com.hazelcast.ringbuffer.ReadResultSet;
-import com.hazelcast.ringbuffer.Ringbuffer;
 import dev.hub.config.HistoryConfig;
 import dev.hub.history.KeptEvent;
 import dev.hub.history.RecoveryRule;
 import dev.hub.history.RoomHistory;
+import dev.hub.history.RoomLog;
+import dev.hub.protocol.ClientFrame.Since;
+import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.NameGlobs;
+import dev.hub.protocol.ProtocolException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Room history of the cluster: a Hazelcast Ringbuffer per room, whose own sequence gives ordered seqs without
- * gaps ({@code seq} = ring sequence + 1), with one backup so that any one node may die. The room's epoch is an
- * entry of a map kept in the ring's own partition (so the two are lost, and begun again, together); it is
- * created by whoever first asks after that.
+ * Room history of the cluster: each room's {@link RoomLog} is one entry of a Hazelcast map, with one backup so
+ * that any one node may die, and every operation on it is an entry processor run by the entry's owner: the seq
+ * of an event, the epoch it belongs to and the fencing of a split side ({@link LogLine}) are decided in one step
+ * on one member. The map's time to live, restarted by each write, drops a room unused for {@code history.ttlMs}
+ * whole, on every member.
  *
- * <p>Appends use the ring's async API, grouped per room while one is out ({@link RingAppends}); reads of a whole
- * replay, which only block, run on worker threads.
+ * <p>An append whose caller lost a member while it was out may not have reached its backup; it is acknowledged
+ * only once the owner, no longer counting the lost member, still holds it in the line that goes on
+ * ({@link LogRead.Holds}). Otherwise it fails {@code unavailable}, and its publisher sends it again.
  */
 public final class HazelcastHistory implements RoomHistory {
-  static final String RING_PREFIX = "hub.history.";
-  static final String EPOCHS = "hub.history.epochs";
+  static final String LOGS = "hub.history";
+  /** How often an uncertain append asks its owner again, and for how long at most. */
+  private static final long VERIFY_EVERY_MS = 250;
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final NameGlobs rooms;
-  private final IMap<String, String> epochs;
-  private final RingAppends appends;
+  private final IMap<String, RoomLog> logs;
+  private final int size;
+  private final long ttlMs;
+  private final int quorum;
+  private final long verifyForMs;
+  private final KeyedBatches<String, Waiting> appends;
+  private final List<Runnable> lineWatchers = new CopyOnWriteArrayList<>();
   /**
    * Reads shared by the joins of a room that ask at the same moment (thousands when a node's clients come back),
    * each begun after its callers asked, so that each still sees every event kept before its join.
    */
   private final SharedReads<String, Position> positions;
-  private final SharedReads<String, Snapshot> snapshots;
+  private final SharedReads<String, Replay> tails;
 
-  private record Snapshot(Position position, List<KeptEvent> kept) {
+  private record Waiting(KeptEvent.Draft draft, Context context, Promise<Appended> appended) {
   }
 
-  public HazelcastHistory(Vertx vertx, HazelcastInstance hazelcast, HistoryConfig config) {
+  /**
+   * @param quorum {@code cluster.quorum}: a side with fewer members refuses appends
+   * @param failureDetectionMs how long a lost member may take to be declared dead
+   */
+  public HazelcastHistory(Vertx vertx, HazelcastInstance hazelcast, HistoryConfig config, int quorum,
+      long failureDetectionMs) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.rooms = new NameGlobs(config.rooms());
-    this.epochs = hazelcast.getMap(EPOCHS);
-    this.appends = new RingAppends(vertx, this::ring, config.size());
-    this.positions = new SharedReads<>(vertx, room -> vertx.executeBlocking(() -> positionNow(room), false));
-    this.snapshots = new SharedReads<>(vertx, room -> vertx.executeBlocking(() -> snapshot(room), false));
+    this.logs = hazelcast.getMap(LOGS);
+    this.size = config.size();
+    this.ttlMs = config.ttlMs();
+    this.quorum = quorum;
+    this.verifyForMs = 2 * failureDetectionMs + 5_000;
+    this.appends = new KeyedBatches<>(this::append, RoomLog.PAGE_EVENTS);
+    this.positions = new SharedReads<>(vertx, room -> read(room, new LogRead.Where()));
+    this.tails = new SharedReads<>(vertx, room -> read(room, new LogRead.Latest(RoomLog.PAGE_EVENTS)));
+    hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        lineWatchers.forEach(Runnable::run);
+      }
+    });
   }
 
-  /** The rings' size, age limit and backup, and the epochs' partitioning; every member must use the same. */
+  /** The logs' backup, age limit and form; every member must use the same. */
   public static void configure(Config config, HistoryConfig history) {
-    config.addRingBufferConfig(new RingbufferConfig(RING_PREFIX + "*")
-        .setCapacity(history.size())
-        .setTimeToLiveSeconds((int) Math.max(1, (history.ttlMs() + 999) / 1000))
-        .setBackupCount(1));
-    config.addMapConfig(new MapConfig(EPOCHS)
+    config.addMapConfig(new MapConfig(LOGS)
         .setBackupCount(1)
-        .setPartitioningStrategyConfig(new PartitioningStrategyConfig(StringPartitioningStrategy.class.getName())));
+        // Kept as objects: an entry processor appends to the log in place instead of decoding it whole.
+        .setInMemoryFormat(InMemoryFormat.OBJECT)
+        .setTimeToLiveSeconds((int) Math.max(1, (history.ttlMs() + 999) / 1000)));
   }
 
   @Override
@@ -78,8 +98,59 @@ public final class HazelcastHistory implements RoomHistory {
   }
 
   @Override
-  public Future<Long> append(String room, KeptEvent.Draft event) {
-    return appends.append(room, event.stored());
+  public Future<Appended> append(String room, KeptEvent.Draft event) {
+    Waiting waiting = new Waiting(event, vertx.getOrCreateContext(), Promise.promise());
+    appends.add(room, waiting);
+    return waiting.appended().future();
+  }
+
+  /** One batch of a room's appends; the next waits for it, so the room's events keep this node's order. */
+  private Future<Void> append(String room, List<Waiting> batch) {
+    List<KeptEvent.Draft> drafts = batch.stream().map(Waiting::draft).toList();
+    Promise<Void> done = Promise.promise();
+    logs.submitToKey(room, new LogAppend(drafts, size, ttlMs, quorum)).whenComplete((outcome, failure) -> {
+      done.complete();
+      if (failure != null) {
+        batch.forEach(w -> w.context().runOnContext(v -> w.appended().fail(failure)));
+      } else if (outcome.refused()) {
+        ProtocolException refused = new ProtocolException(ErrorCode.UNAVAILABLE,
+            "this side of the cluster is below cluster.quorum and keeps no history now; send it again later");
+        batch.forEach(w -> w.context().runOnContext(v -> w.appended().fail(refused)));
+      } else {
+        List<String> gone = new ArrayList<>(outcome.witnesses());
+        gone.removeAll(LogLine.members(hazelcast));
+        for (int i = 0; i < batch.size(); i++) {
+          Waiting waiting = batch.get(i);
+          long seq = outcome.seqs()[i];
+          Appended appended = new Appended(outcome.epoch(), Math.abs(seq), seq < 0);
+          waiting.context().runOnContext(v -> {
+            if (gone.isEmpty()) {
+              waiting.appended().complete(appended);
+            } else {
+              verify(room, waiting.draft().id(), appended, gone, System.currentTimeMillis() + verifyForMs)
+                  .onComplete(waiting.appended());
+            }
+          });
+        }
+      }
+    });
+    return done.future();
+  }
+
+  /** An append that may not have reached its backup: acknowledged if the line that goes on holds it. */
+  private Future<Appended> verify(String room, String id, Appended appended, List<String> gone, long deadline) {
+    return read(room, new LogRead.Holds(appended.epoch(), appended.seq(), id, gone)).compose(holds -> {
+      if (holds == null && System.currentTimeMillis() < deadline) {
+        Promise<Appended> later = Promise.promise();
+        vertx.setTimer(VERIFY_EVERY_MS, t -> verify(room, id, appended, gone, deadline).onComplete(later));
+        return later.future();
+      }
+      if (Boolean.TRUE.equals(holds)) {
+        return Future.succeededFuture(appended);
+      }
+      return Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
+          "the cluster lost a member while this event was kept, and it did not survive; send it again"));
+    });
   }
 
   @Override
@@ -87,86 +158,45 @@ public final class HazelcastHistory implements RoomHistory {
     return positions.read(room);
   }
 
+  /**
+   * A join's replay comes from the room's latest page, read once for every join that asks at that moment; only
+   * a point older than that page reads on its own.
+   */
   @Override
-  public Future<Replay> since(String room, Since since, int limit) {
-    return snapshots.read(room).map(snapshot -> {
-      Long after = RecoveryRule.seqOf(since, snapshot.position(), snapshot.kept());
-      if (after == null) {
-        return new Replay(snapshot.position(), false, List.of());
+  public Future<Replay> sincePage(String room, Since since, int limit) {
+    return tails.read(room).compose(tail -> {
+      Long after = RecoveryRule.seqOf(since, tail.position(), tail.events());
+      boolean inTail = after != null && (tail.events().isEmpty() || after + 1 >= tail.events().get(0).seq());
+      if (!inTail && !tail.events().isEmpty()) {
+        // Older than the latest page, or not in it: the log itself answers.
+        return read(room, new LogRead.After(since, limit));
       }
-      List<KeptEvent> missed = snapshot.kept().stream()
-          .filter(e -> e.seq() > after && e.seq() <= snapshot.position().seq()).limit(limit).toList();
-      return new Replay(snapshot.position(), true, missed);
+      if (after == null) {
+        return Future.succeededFuture(new Replay(tail.position(), false, List.of()));
+      }
+      return Future.succeededFuture(new Replay(tail.position(), true,
+          tail.events().stream().filter(e -> e.seq() > after).limit(limit).toList()));
     });
   }
 
-  /** A room's position and every event kept then: what each recovering join of the room filters for itself. */
-  private Snapshot snapshot(String room) throws InterruptedException, ExecutionException {
-    Position position = positionNow(room);
-    return new Snapshot(position, read(room, ring(room).headSequence() + 1, position.seq(), Integer.MAX_VALUE));
-  }
-
-  private Position positionNow(String room) {
-    return new Position(ring(room).tailSequence() + 1, epoch(room));
+  @Override
+  public Future<Replay> range(String room, long from, long to) {
+    return read(room, new LogRead.Between(from, to));
   }
 
   @Override
-  public Future<Replay> latest(String room, int limit) {
-    return vertx.executeBlocking(() -> {
-      Position position = positionNow(room);
-      long from = Math.max(ring(room).headSequence() + 1, position.seq() - limit + 1);
-      List<KeptEvent> kept = read(room, from, position.seq(), limit);
-      return new Replay(position, true, kept.stream().filter(e -> e.seq() <= position.seq()).toList());
-    }, false);
+  public Future<Page> before(String room, long before, int limit) {
+    return read(room, new LogRead.Before(before, limit));
   }
 
   @Override
-  public Future<List<KeptEvent>> range(String room, long from, long to) {
-    int count = (int) Math.min(Integer.MAX_VALUE, to - from + 1);
-    return async(ring(room).readManyAsync(from - 1, 0, count, null)).map(HazelcastHistory::kept);
+  public void whenLinesMayHaveChanged(Runnable check) {
+    Context context = vertx.getOrCreateContext();
+    lineWatchers.add(() -> context.runOnContext(v -> check.run()));
   }
 
-  /**
-   * Up to {@code max} kept events with seq from {@code from} to {@code to}, the latest seq the caller read: the
-   * ring is not asked again where it stands.
-   */
-  private List<KeptEvent> read(String room, long from, long to, int max)
-      throws InterruptedException, ExecutionException {
-    if (from > to) {
-      return List.of();
-    }
-    Ringbuffer<String> ring = ring(room);
-    int count = (int) Math.min(Math.min(max, ring.capacity()), to - from + 1);
-    return kept(ring.readManyAsync(from - 1, 0, count, null).toCompletableFuture().get());
-  }
-
-  private static List<KeptEvent> kept(ReadResultSet<String> read) {
-    List<KeptEvent> events = new ArrayList<>(read.size());
-    for (int i = 0; i < read.size(); i++) {
-      events.add(new KeptEvent(read.getSequence(i) + 1, KeptEvent.Draft.parse(read.get(i))));
-    }
-    return events;
-  }
-
-  /** The room's epoch, begun here when the cluster has none (first use, or the partition was lost whole). */
-  private String epoch(String room) {
-    String key = "epoch@" + RING_PREFIX + room;
-    String epoch = epochs.get(key);
-    if (epoch == null) {
-      String fresh = UUID.randomUUID().toString();
-      epoch = epochs.putIfAbsent(key, fresh);
-      if (epoch == null) {
-        epoch = fresh;
-      }
-    }
-    return epoch;
-  }
-
-  private Ringbuffer<String> ring(String room) {
-    return hazelcast.getRingbuffer(RING_PREFIX + room);
-  }
-
-  private <T> Future<T> async(CompletionStage<T> stage) {
-    return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+  private <R> Future<R> read(String room, LogRead.Question<R> question) {
+    return Future.fromCompletionStage(logs.submitToKey(room, new LogRead<>(question, ttlMs, quorum)),
+        vertx.getOrCreateContext());
   }
 }

@@ -17,9 +17,11 @@ import java.util.List;
  * @param serviceDns with dns discovery, the name whose addresses are the members, e.g. a Kubernetes headless
  *     Service or a Compose service with several replicas
  * @param failureDetectionMs a member unheard this long is declared dead and its sessions removed
+ * @param quorum the fewest members a side of the cluster needs to write history (PROTOCOL.md section 5): a
+ *     side with fewer refuses publishes to history rooms with {@code unavailable}; 0 lets every side go on
  */
 public record ClusterConfig(boolean enabled, String name, String host, int port, String discovery,
-    List<String> members, String serviceDns, long failureDetectionMs) {
+    List<String> members, String serviceDns, long failureDetectionMs, int quorum) {
 
   /** Off: a single node needs no cluster. */
   public static final boolean DEFAULT_ENABLED = false;
@@ -38,11 +40,19 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
   /** 5 s: a crashed node's users leave presence well within 10 s. */
   public static final long DEFAULT_FAILURE_DETECTION_MS = 5_000;
 
+  /**
+   * Off: both sides of a network split go on (available), and the events one side loses at the merge are
+   * announced to its clients ({@code reset}, {@code recovered:false}).
+   */
+  public static final int DEFAULT_QUORUM = 0;
+  /** More members than any cluster of the hub is meant to have. */
+  public static final int MAX_QUORUM = 1000;
+
   private static final String DNS_NAME = "[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?";
 
   public static ClusterConfig defaults() {
     return new ClusterConfig(DEFAULT_ENABLED, DEFAULT_NAME, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DISCOVERY,
-        List.of(), null, DEFAULT_FAILURE_DETECTION_MS);
+        List.of(), null, DEFAULT_FAILURE_DETECTION_MS, DEFAULT_QUORUM);
   }
 
   /** Whether the members are the addresses behind {@code serviceDns}. */
@@ -63,6 +73,8 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
         "must be a DNS name such as hub-members (required with cluster.discovery: dns)");
     HubConfig.require(problems, failureDetectionMs >= 1000 && failureDetectionMs <= 600_000,
         "cluster.failureDetectionMs", "must be 1000 to 600000");
+    HubConfig.require(problems, quorum >= 0 && quorum <= MAX_QUORUM, "cluster.quorum",
+        "must be 0 (off) to " + MAX_QUORUM);
   }
 
   private static boolean isHostPort(String member) {

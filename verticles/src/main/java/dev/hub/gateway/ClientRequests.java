@@ -187,7 +187,7 @@ final class ClientRequests {
       reply(session, new ServerFrame.Ack(join.ref(), room, members == null ? count : members.size(), null, seq, epoch,
           recovered, members));
       if (replay != null && live) {
-        rooms.live(room, session, seq, replay.events());
+        rooms.live(room, session, replay.position(), replay.events());
       }
       return (Void) null;
     }).onComplete(done -> {

@@ -36,6 +36,8 @@ final class LocalRooms implements RoomReceiver, SequencedRoom.MemberWriter {
     this.broker = broker;
     this.history = history;
     this.batchPolicy = batchPolicy;
+    // After this node's side of a split merged, each room's members here check the line they follow.
+    history.whenLinesMayHaveChanged(() -> context.runOnContext(v -> sequenced.values().forEach(SequencedRoom::resync)));
   }
 
   /**
@@ -45,7 +47,7 @@ final class LocalRooms implements RoomReceiver, SequencedRoom.MemberWriter {
   Future<Void> add(String room, Session session) {
     rooms.computeIfAbsent(room, r -> new RoomMembers()).add(session);
     if (history.covers(room)) {
-      sequenced.computeIfAbsent(room, r -> new SequencedRoom(r, history, context.owner())).joining(session);
+      sequenced.computeIfAbsent(room, r -> new SequencedRoom(r, history, context.owner(), this)).joining(session);
     }
     Future<Void> subscribed = subscriptions.get(room);
     if (subscribed == null) {
@@ -56,13 +58,13 @@ final class LocalRooms implements RoomReceiver, SequencedRoom.MemberWriter {
   }
 
   /**
-   * A member of a history room whose join read the room at {@code seq}: it gets {@code replay}, then live
-   * events past {@code seq}.
+   * A member of a history room whose join read the room at {@code read}: it gets {@code replay}, then live
+   * events past it.
    */
-  void live(String room, Session session, long seq, List<KeptEvent> replay) {
+  void live(String room, Session session, RoomHistory.Position read, List<KeptEvent> replay) {
     SequencedRoom sequence = sequenced.get(room);
     if (sequence != null) {
-      sequence.live(session, seq, replay, this);
+      sequence.live(session, read, replay);
     }
   }
 
@@ -138,7 +140,7 @@ final class LocalRooms implements RoomReceiver, SequencedRoom.MemberWriter {
     if (broadcast.seq() != null) {
       SequencedRoom sequence = sequenced.get(broadcast.room());
       if (sequence != null) {
-        sequence.arrive(broadcast, this);
+        sequence.arrive(broadcast);
       }
       return;
     }

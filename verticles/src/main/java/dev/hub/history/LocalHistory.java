@@ -1,36 +1,56 @@
 package dev.hub.history;
 
-import dev.hub.protocol.ClientFrame.Since;
 import dev.hub.config.HistoryConfig;
+import dev.hub.protocol.ClientFrame.Since;
 import dev.hub.protocol.NameGlobs;
 import io.vertx.core.Future;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.function.Function;
 
 /**
- * Room history of a single node, in memory. Every gateway event loop reads and writes it, so each operation
- * holds the store's lock for a few deque operations.
+ * Room history of a single node, in memory: one {@link RoomLog} per room. Every gateway event loop reads and
+ * writes it, so each operation holds the store's lock for a few deque operations. A periodic sweep drops
+ * expired events and unused rooms whole, whether or not anyone reads them, so a client walking through room
+ * names leaves nothing behind. A single node's line of history never splits: its epoch changes only when the
+ * room was unused for {@code history.ttlMs}.
  */
 public final class LocalHistory implements RoomHistory {
-  private static final class Ring {
-    final String epoch = UUID.randomUUID().toString();
-    final ArrayDeque<KeptEvent> events = new ArrayDeque<>();
-    long latest;
-  }
+  /** The sweep runs at most this often, and at least every quarter of the age limit. */
+  private static final long MAX_SWEEP_MS = 60_000;
 
   private final NameGlobs rooms;
   private final int size;
   private final long ttlMs;
-  private final Map<String, Ring> rings = new HashMap<>();
+  private final Map<String, RoomLog> logs = new HashMap<>();
+  private final Vertx vertx;
+  private final long sweeper;
 
-  public LocalHistory(HistoryConfig config) {
+  public LocalHistory(Vertx vertx, HistoryConfig config) {
+    this.vertx = vertx;
     this.rooms = new NameGlobs(config.rooms());
     this.size = config.size();
     this.ttlMs = config.ttlMs();
+    this.sweeper = config.rooms().isEmpty() ? -1
+        : vertx.setPeriodic(Math.max(250, Math.min(MAX_SWEEP_MS, ttlMs / 4)), id -> sweep());
+  }
+
+  /** Stops the sweep; the history itself goes with the node. */
+  public void close() {
+    vertx.cancelTimer(sweeper);
+  }
+
+  /** Rooms whose history is held now: a measure for tests that nothing unused is kept. */
+  public synchronized int rooms() {
+    return logs.size();
+  }
+
+  synchronized void sweep() {
+    long now = System.currentTimeMillis();
+    logs.values().removeIf(log -> log.unusedFor(ttlMs, now));
+    logs.values().forEach(log -> log.expire(ttlMs, now));
   }
 
   @Override
@@ -39,65 +59,49 @@ public final class LocalHistory implements RoomHistory {
   }
 
   @Override
-  public synchronized Future<Long> append(String room, KeptEvent.Draft event) {
-    Ring ring = rings.computeIfAbsent(room, r -> new Ring());
-    KeptEvent kept = new KeptEvent(++ring.latest, event);
-    ring.events.addLast(kept);
-    while (ring.events.size() > size) {
-      ring.events.removeFirst();
-    }
-    return Future.succeededFuture(kept.seq());
+  public synchronized Future<Appended> append(String room, KeptEvent.Draft event) {
+    long seq = log(room).append(List.of(event), size, ttlMs, System.currentTimeMillis())[0];
+    return Future.succeededFuture(new Appended(log(room).epoch(), Math.abs(seq), seq < 0));
   }
 
   @Override
-  public synchronized Future<Position> position(String room) {
-    Ring ring = current(room);
-    return Future.succeededFuture(new Position(ring.latest, ring.epoch));
+  public Future<Position> position(String room) {
+    return read(room, RoomLog::position);
   }
 
   @Override
-  public synchronized Future<Replay> since(String room, Since since, int limit) {
-    Ring ring = current(room);
-    Position position = new Position(ring.latest, ring.epoch);
-    Long after = RecoveryRule.seqOf(since, position, List.copyOf(ring.events));
-    if (after == null) {
-      return Future.succeededFuture(new Replay(position, false, List.of()));
-    }
-    List<KeptEvent> missed = new ArrayList<>();
-    for (KeptEvent event : ring.events) {
-      if (event.seq() > after && missed.size() < limit) {
-        missed.add(event);
-      }
-    }
-    return Future.succeededFuture(new Replay(position, true, missed));
+  public Future<Replay> sincePage(String room, Since since, int limit) {
+    return read(room, log -> log.since(since, limit));
   }
 
   @Override
-  public synchronized Future<Replay> latest(String room, int limit) {
-    Ring ring = current(room);
-    List<KeptEvent> all = List.copyOf(ring.events);
-    return Future.succeededFuture(new Replay(new Position(ring.latest, ring.epoch), true,
-        all.subList(Math.max(0, all.size() - limit), all.size())));
+  public Future<Replay> range(String room, long from, long to) {
+    return read(room, log -> log.range(from, to, RoomLog.PAGE_EVENTS));
   }
 
   @Override
-  public synchronized Future<List<KeptEvent>> range(String room, long from, long to) {
-    List<KeptEvent> found = new ArrayList<>();
-    for (KeptEvent event : current(room).events) {
-      if (event.seq() >= from && event.seq() <= to) {
-        found.add(event);
-      }
-    }
-    return Future.succeededFuture(found);
+  public Future<Page> before(String room, long before, int limit) {
+    return read(room, log -> log.before(before, limit));
   }
 
-  /** The room's ring with expired events dropped; a ring that expired whole keeps counting on. */
-  private Ring current(String room) {
-    Ring ring = rings.computeIfAbsent(room, r -> new Ring());
-    long oldest = System.currentTimeMillis() - ttlMs;
-    while (!ring.events.isEmpty() && ring.events.peekFirst().draft().ts() < oldest) {
-      ring.events.removeFirst();
+  @Override
+  public void whenLinesMayHaveChanged(Runnable check) {
+    // One node's history has one line per room; nothing changes it but the events themselves.
+  }
+
+  private synchronized <T> Future<T> read(String room, Function<RoomLog, T> read) {
+    return Future.succeededFuture(read.apply(log(room)));
+  }
+
+  /** The room's log with expired events dropped; one unused for the age limit begins again. */
+  private RoomLog log(String room) {
+    long now = System.currentTimeMillis();
+    RoomLog log = logs.get(room);
+    if (log == null || log.unusedFor(ttlMs, now)) {
+      log = new RoomLog(now);
+      logs.put(room, log);
     }
-    return ring;
+    log.expire(ttlMs, now);
+    return log;
   }
 }

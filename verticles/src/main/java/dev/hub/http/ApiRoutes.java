@@ -2,6 +2,7 @@ package dev.hub.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.hub.history.KeptEvent;
 import dev.hub.history.RoomHistory;
 import dev.hub.node.Readiness;
 import dev.hub.protocol.Member;
@@ -20,6 +21,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +65,10 @@ public final class ApiRoutes {
   private record Replayed(int replayed) {
   }
 
-  private record RoomHistoryPage(String room, String epoch, long seq, boolean recovered, List<RawValue> events) {
+  /** @param next the {@code before} of the next, older page, while older events are kept */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  private record RoomHistoryPage(String room, String epoch, long seq, boolean recovered, List<RawValue> events,
+      Long next) {
   }
 
   private final ApiPorts ports;
@@ -213,11 +219,37 @@ public final class ApiRoutes {
       return;
     }
     String since = ctx.request().getParam("since");
-    Future<RoomHistory.Replay> replay = since == null
-        ? ports.history().latest(room, limit)
-        : ports.history().since(room, ClientFrame.Since.eventId(since), limit);
-    answer(ctx, replay.map(r -> new RoomHistoryPage(room, r.position().epoch(), r.position().seq(), r.recovered(),
-        r.events().stream().map(e -> new RawValue(e.frame().text())).toList())));
+    String beforeParam = ctx.request().getParam("before");
+    boolean reverse = "true".equals(ctx.request().getParam("reverse"));
+    Long before = null;
+    if (beforeParam != null) {
+      try {
+        before = Long.parseLong(beforeParam);
+      } catch (NumberFormatException e) {
+        before = 0L;
+      }
+      if (before < 1 || since != null) {
+        HttpReplies.error(ctx, ErrorCode.BAD_FRAME, since != null ? "since and before page in opposite directions: "
+            + "give one" : "before must be a seq from 1");
+        return;
+      }
+    }
+    Future<RoomHistoryPage> page = since != null
+        ? ports.history().since(room, ClientFrame.Since.eventId(since), limit)
+            .map(r -> historyPage(room, r.position(), r.recovered(), r.events(), null, reverse))
+        : ports.history().before(room, before != null ? before : Long.MAX_VALUE, limit)
+            .map(p -> historyPage(room, p.position(), true, p.events(), p.next(), reverse));
+    answer(ctx, page);
+  }
+
+  private static RoomHistoryPage historyPage(String room, RoomHistory.Position position, boolean recovered,
+      List<KeptEvent> events, Long next, boolean reverse) {
+    List<RawValue> frames = new ArrayList<>(events.size());
+    events.forEach(e -> frames.add(new RawValue(e.frame().text())));
+    if (reverse) {
+      Collections.reverse(frames);
+    }
+    return new RoomHistoryPage(room, position.epoch(), position.seq(), recovered, frames, next);
   }
 
   private void publish(RoutingContext ctx) {

@@ -167,6 +167,19 @@ public sealed interface ServerFrame {
     }
   }
 
+  /**
+   * The member's stream of a history room cannot go on without a gap or a change of meaning (PROTOCOL.md
+   * section 5, "Under faults"): what it holds of the room may be incomplete or wrong; the events that follow
+   * are {@code seq + 1}, {@code seq + 2}... of {@code epoch}.
+   */
+  @JsonPropertyOrder({"type", "room", "epoch", "seq"})
+  record Reset(String room, String epoch, long seq) implements ServerFrame {
+    @Override
+    public String type() {
+      return "reset";
+    }
+  }
+
   /** The node is draining (close 1001 follows), or the server disconnects the session (close 4003 follows). */
   record Bye(String reason, boolean reconnect) implements ServerFrame {
     @Override

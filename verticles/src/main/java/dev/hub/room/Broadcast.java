@@ -1,5 +1,6 @@
 package dev.hub.room;
 
+import dev.hub.history.KeptEvent;
 import dev.hub.protocol.EncodedFrame;
 
 /**
@@ -12,11 +13,19 @@ import dev.hub.protocol.EncodedFrame;
  *     {@code presence_diff}), or {@code null}
  * @param seq the event's number in its room's history, or {@code null} for a room without history (and for any
  *     frame but an event): members of a history room get its events in this order, without gaps
+ * @param epoch the line of history {@code seq} belongs to, with {@code seq}
  */
-public record Broadcast(String room, String event, EncodedFrame frame, String excludeSession, Long seq) {
+public record Broadcast(String room, String event, EncodedFrame frame, String excludeSession, Long seq,
+    String epoch) {
 
   /** A frame of a room without history, or one that is not an event. */
   public Broadcast(String room, String event, EncodedFrame frame, String excludeSession) {
-    this(room, event, frame, excludeSession, null);
+    this(room, event, frame, excludeSession, null, null);
+  }
+
+  /** A kept event of a history room, as its members get it. */
+  public static Broadcast kept(String room, String epoch, KeptEvent event) {
+    return new Broadcast(room, event.draft().event(), event.frame(), event.draft().excludeSession(), event.seq(),
+        epoch);
   }
 }

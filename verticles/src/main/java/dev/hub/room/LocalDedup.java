@@ -28,7 +28,15 @@ public final class LocalDedup implements DedupStore {
   }
 
   @Override
-  public Future<Boolean> firstTime(String identity, String clientId) {
-    return Future.succeededFuture(firstTimeNow(identity, clientId));
+  public Future<Boolean> seen(String identity, String clientId) {
+    return Future.succeededFuture(enabled && seen.getIfPresent(DedupStore.key(identity, clientId)) != null);
+  }
+
+  @Override
+  public Future<Void> remember(String identity, String clientId) {
+    if (enabled) {
+      seen.put(DedupStore.key(identity, clientId), Boolean.TRUE);
+    }
+    return Future.succeededFuture();
   }
 }

@@ -68,9 +68,13 @@ public final class LocalPublisher {
     String id = clientId != null ? clientId : ids.next();
     long ts = System.currentTimeMillis();
     String frame = Json.encode(new ServerFrame.Event(room, event, data, id, ts, null, null));
-    KeptEvent.Draft draft = new KeptEvent.Draft(id, event, ts, null, frame);
-    context.runOnContext(v -> history.append(room, draft).onSuccess(seq -> {
-      broker.publish(new Broadcast(room, event, KeptEvent.withSeq(frame, seq), null, seq));
+    KeptEvent.Draft draft = new KeptEvent.Draft(id, clientId != null ? NATS_IDENTITY : null, event, ts, null, frame);
+    context.runOnContext(v -> history.append(room, draft).onSuccess(kept -> {
+      if (kept.duplicate()) {
+        meter.duplicatePublish();
+        return;
+      }
+      broker.publish(new Broadcast(room, event, KeptEvent.withSeq(frame, kept.seq()), null, kept.seq(), kept.epoch()));
       meter.published(RoomPublisher.Source.NATS);
     }).onFailure(e -> LOG.warn("NATS event {} of history room {} could not be kept: {}", id, room, e.toString())));
   }

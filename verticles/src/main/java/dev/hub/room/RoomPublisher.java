@@ -65,8 +65,9 @@ public final class RoomPublisher {
   /**
    * Encodes the event once and hands it to the broker; a client id seen within the window is not delivered again.
    * An event of a history room is acknowledged once the history keeps it, and goes out with its {@code seq}. A
-   * client's publish that the listener does not admit (the NATS bridge is full) fails with {@code unavailable}
-   * before anything else, so that its id is not taken for a repeat when the client sends it again.
+   * client id is remembered only once its event was kept (history) or handed to the broker, so that a publish
+   * that failed is delivered when it is sent again. A client's publish that the listener does not admit (the
+   * NATS bridge is full) fails with {@code unavailable} before anything else.
    */
   public Publishing publish(Publication publication) {
     if (publication instanceof Publication.FromClient && !listener.admits()) {
@@ -76,14 +77,16 @@ public final class RoomPublisher {
     if (publication.clientId() == null) {
       return Publishing.placedAlready(deliver(publication, ids.next()));
     }
+    String identity = identity(publication);
     Promise<Void> placed = Promise.promise();
-    Future<Result> result = dedup.firstTime(identity(publication), publication.clientId()).compose(first -> {
+    Future<Result> result = dedup.seen(identity, publication.clientId()).compose(seen -> {
       try {
-        if (!first) {
+        if (seen) {
           meter.duplicatePublish();
           return Future.succeededFuture(new Result(publication.clientId(), true));
         }
-        return deliver(publication, publication.clientId());
+        return deliver(publication, publication.clientId())
+            .compose(delivered -> dedup.remember(identity, publication.clientId()).map(delivered));
       } finally {
         placed.tryComplete();
       }
@@ -94,23 +97,23 @@ public final class RoomPublisher {
   /**
    * One event with one id into each of several rooms ({@code POST /api/events}): each room's members get it
    * with that room; a client id seen within the window (from any HTTP publish of the caller) is not delivered
-   * again.
+   * again, and is remembered once every room has it.
    *
    * @param identity whose ids are deduplicated, as for {@link Publication.FromApi}
    */
   public Future<Result> publishToRooms(List<String> rooms, String event, JsonNode data, String clientId,
       String identity) {
-    Future<Boolean> first = clientId == null ? Future.succeededFuture(true) : dedup.firstTime(identity, clientId);
-    return first.map(isFirst -> {
-      if (!isFirst) {
+    Future<Boolean> seen = clientId == null ? Future.succeededFuture(false) : dedup.seen(identity, clientId);
+    return seen.compose(repeat -> {
+      if (repeat) {
         meter.duplicatePublish();
-        return new Result(clientId, true);
+        return Future.succeededFuture(new Result(clientId, true));
       }
       String id = clientId != null ? clientId : ids.next();
-      for (String room : rooms) {
-        deliver(new Publication.FromApi(room, event, data, id, identity), id);
-      }
-      return new Result(id, false);
+      List<Future<Result>> each = rooms.stream()
+          .map(room -> deliver(new Publication.FromApi(room, event, data, id, identity), id)).toList();
+      return Future.all(each).compose(all -> clientId == null ? Future.succeededFuture()
+          : dedup.remember(identity, clientId)).map(new Result(id, false));
     });
   }
 
@@ -130,10 +133,16 @@ public final class RoomPublisher {
       sent(publication, client, new Broadcast(room, publication.event(), EncodedFrame.of(event), exclude), id, ts);
       return Future.succeededFuture(new Result(id, false));
     }
-    KeptEvent.Draft draft = new KeptEvent.Draft(id, publication.event(), ts, exclude, Json.encode(event));
-    return history.append(room, draft).map(seq -> {
-      sent(publication, client, new Broadcast(room, publication.event(), KeptEvent.withSeq(draft.frame(), seq),
-          exclude, seq), id, ts);
+    String publisher = publication.clientId() != null ? identity(publication) : null;
+    KeptEvent.Draft draft = new KeptEvent.Draft(id, publisher, publication.event(), ts, exclude, Json.encode(event));
+    return history.append(room, draft).map(kept -> {
+      if (kept.duplicate()) {
+        // Kept before, under an answer its publisher did not get: delivered then, not again.
+        meter.duplicatePublish();
+        return new Result(id, true);
+      }
+      sent(publication, client, new Broadcast(room, publication.event(), KeptEvent.withSeq(draft.frame(), kept.seq()),
+          exclude, kept.seq(), kept.epoch()), id, ts);
       return new Result(id, false);
     });
   }

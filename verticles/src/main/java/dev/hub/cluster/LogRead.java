@@ -1,0 +1,103 @@
+package dev.hub.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import dev.hub.history.RoomHistory;
+import dev.hub.history.RoomLog;
+import dev.hub.protocol.ClientFrame.Since;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a room's log on the member that owns it, after deciding its line ({@link LogLine}): a reader is never
+ * told of an epoch that this side of a split may not go on with. Only the few bytes a question needs travel.
+ */
+final class LogRead<R> extends LogLine<R> implements HazelcastInstanceAware {
+  private static final long serialVersionUID = 1L;
+
+  /** A question to a room's log, answered where the log is. */
+  interface Question<R> extends Serializable {
+    R answer(RoomLog log);
+  }
+
+  record Where() implements Question<RoomHistory.Position> {
+    @Override
+    public RoomHistory.Position answer(RoomLog log) {
+      return log.position();
+    }
+  }
+
+  record After(Since since, int limit) implements Question<RoomHistory.Replay> {
+    @Override
+    public RoomHistory.Replay answer(RoomLog log) {
+      return log.since(since, limit);
+    }
+  }
+
+  record Latest(int limit) implements Question<RoomHistory.Replay> {
+    @Override
+    public RoomHistory.Replay answer(RoomLog log) {
+      return log.latest(limit);
+    }
+  }
+
+  record Between(long from, long to) implements Question<RoomHistory.Replay> {
+    @Override
+    public RoomHistory.Replay answer(RoomLog log) {
+      return log.range(from, to, RoomLog.PAGE_EVENTS);
+    }
+  }
+
+  record Before(long before, int limit) implements Question<RoomHistory.Page> {
+    @Override
+    public RoomHistory.Page answer(RoomLog log) {
+      return log.before(before, limit);
+    }
+  }
+
+  /**
+   * Whether event {@code seq} of {@code epoch} is {@code id}'s, asked once the owner no longer counts the members
+   * in {@code gone} (answered {@code null} while it does): an append whose backup may have been lost is
+   * acknowledged only if the line that holds it goes on.
+   */
+  record Holds(String epoch, long seq, String id, List<String> gone) implements Question<Boolean> {
+    @Override
+    public Boolean answer(RoomLog log) {
+      return log.epoch().equals(epoch) && log.holds(seq, id);
+    }
+  }
+
+  private final Question<R> question;
+  private transient HazelcastInstance hazelcast;
+
+  LogRead(Question<R> question, long ttlMs, int quorum) {
+    super(ttlMs, quorum);
+    this.question = question;
+  }
+
+  @Override
+  public void setHazelcastInstance(HazelcastInstance hazelcast) {
+    this.hazelcast = hazelcast;
+  }
+
+  @Override
+  protected List<String> currentMembers() {
+    return members(hazelcast);
+  }
+
+  @Override
+  public R process(Map.Entry<String, RoomLog> entry) {
+    if (question instanceof Holds holds && !replaying()
+        && holds.gone().stream().anyMatch(currentMembers()::contains)) {
+      return null;
+    }
+    RoomLog log = line(entry);
+    keep(entry, log);
+    if (log == null) {
+      // Below the quorum with no copy here: nothing kept, no line to name.
+      log = new RoomLog(null, now);
+    }
+    return question.answer(log);
+  }
+}

@@ -73,7 +73,8 @@ public final class HazelcastHistory implements RoomHistory {
     this.ttlMs = config.ttlMs();
     this.quorum = quorum;
     this.verifyForMs = 2 * failureDetectionMs + 5_000;
-    this.appends = new KeyedBatches<>(this::append, RoomLog.PAGE_EVENTS);
+    // A batch never overwrites its own first events before their members could have them.
+    this.appends = new KeyedBatches<>(this::append, Math.min(size, RoomLog.PAGE_EVENTS));
     this.positions = new SharedReads<>(vertx, room -> read(room, new LogRead.Where()));
     this.tails = new SharedReads<>(vertx, room -> read(room, new LogRead.Latest(RoomLog.PAGE_EVENTS)));
     hazelcast.getLifecycleService().addLifecycleListener(event -> {

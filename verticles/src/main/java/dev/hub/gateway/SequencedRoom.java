@@ -40,6 +40,11 @@ final class SequencedRoom {
   private static final Logger LOG = LoggerFactory.getLogger(SequencedRoom.class);
   /** How long an early event waits for the ones before it before they are read from the history. */
   static final long GAP_WAIT_MS = 50;
+  /**
+   * How long a gap that the history no longer holds is waited for before the members skip it: its events may
+   * still be on their way from the nodes that kept them, behind a burst the history has already overwritten.
+   */
+  static final long GAP_GIVE_UP_MS = 1000;
   /** Reads of a gap that fail are tried this often (with a doubling wait) before the members skip it. */
   static final int REPAIR_ATTEMPTS = 4;
   /** Lines this room left, remembered so that their late events are dropped without asking again. */
@@ -72,6 +77,8 @@ final class SequencedRoom {
   private long gapTimer = -1;
   private boolean repairing;
   private int repairFailures;
+  /** When the history was first found not to hold the gap being waited for; 0 while none is. */
+  private long unkeptSince;
   private boolean resyncing;
   private boolean stopped;
 
@@ -310,10 +317,19 @@ final class SequencedRoom {
           return;
         }
         List<KeptEvent> events = found.events();
-        if (events.isEmpty()) {
-          skip(to);
-        } else if (events.get(0).seq() > delivered + 1) {
-          skip(events.get(0).seq() - 1);
+        // Arrivals may have filled some of the gap while it was read; what is still missing below the first
+        // event found is kept nowhere.
+        long firstFound = events.isEmpty() ? to + 1 : events.get(0).seq();
+        if (delivered < to && delivered + 1 < firstFound) {
+          long now = System.currentTimeMillis();
+          if (unkeptSince == 0) {
+            unkeptSince = now;
+          }
+          if (now - unkeptSince < GAP_GIVE_UP_MS) {
+            drain();
+            return;
+          }
+          skip(Math.min(to, firstFound - 1));
         }
         for (KeptEvent event : events) {
           if (event.seq() == delivered + 1) {
@@ -331,6 +347,7 @@ final class SequencedRoom {
     LOG.warn("room {}: events {} to {} were lost on the way and are no longer kept; members reset", room,
         delivered + 1, to);
     repairFailures = 0;
+    unkeptSince = 0;
     delivered = to;
     for (Cursor cursor : cursors.values()) {
       if (cursor.held != null) {
@@ -342,6 +359,7 @@ final class SequencedRoom {
 
   private void deliver(Broadcast broadcast) {
     delivered = broadcast.seq();
+    unkeptSince = 0;
     boolean batchable = writer.batchable(broadcast);
     writer.eachMember(room, session -> {
       Cursor cursor = cursors.get(session.id());

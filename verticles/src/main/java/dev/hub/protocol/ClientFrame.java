@@ -2,6 +2,7 @@ package dev.hub.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Serializable;
 
 /** A validated request from a client (PROTOCOL.md section 1, "Client to server"). */
 public sealed interface ClientFrame {
@@ -19,7 +20,7 @@ public sealed interface ClientFrame {
   }
 
   /** Where a client left off in a history room: an event id, or a seq within an epoch. */
-  record Since(String eventId, Long seq, String epoch) {
+  record Since(String eventId, Long seq, String epoch) implements Serializable {
 
     public static Since eventId(String id) {
       return new Since(id, null, null);

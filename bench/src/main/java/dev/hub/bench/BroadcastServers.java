@@ -50,7 +50,7 @@ final class BroadcastServers {
 
   /**
    * History on for every room of the broadcast scenarios ({@code fan}, {@code room-N}): each event is written to
-   * the room's history (on a cluster, a Hazelcast Ringbuffer with a synchronous backup) and carries its seq.
+   * the room's history (on a cluster, an entry of a Hazelcast map with a synchronous backup) and carries its seq.
    */
   static final Map<String, String> HISTORY_ENV = Map.of("HUB_HISTORY_ROOMS", "*");
 

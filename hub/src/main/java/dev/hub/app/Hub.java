@@ -16,6 +16,7 @@ import dev.hub.gateway.GatewayVerticle;
 import dev.hub.gateway.NodeSessions;
 import dev.hub.history.LocalHistory;
 import dev.hub.history.RoomHistory;
+import io.micrometer.core.instrument.Gauge;
 import dev.hub.http.ApiPorts;
 import dev.hub.http.ApiRoutes;
 import dev.hub.metrics.HubMetrics;
@@ -197,6 +198,9 @@ public final class Hub {
       int port, int eventLoops, Shared shared, List<Supplier<Future<Void>>> beforeClose) {
     Vertx vertx = share.vertx();
     HubMetrics metrics = new HubMetrics(shared.broker()::localRooms);
+    Gauge.builder("hub.history.rooms", shared.history(), RoomHistory::roomsHeld)
+        .description("rooms whose history this node holds (on a cluster, the primary copies)")
+        .register(metrics.registry());
     EventIds ids = new EventIds(identity.tag());
     NodeInfo self = new NodeInfo(identity.name(), config.http().host() + ":" + port, 0, identity.startedAt());
     NatsBridge bridge = config.nats().enabled()

@@ -36,9 +36,9 @@ class HistoryFailoverIT {
         "HUB_CLUSTER_FAILURE_DETECTION_MS", "3000",
         "HUB_HISTORY_ROOMS", "kept:*"))) {
       List<HubProcess> nodes = cluster.nodes();
-      // A Hazelcast lite member holds no data; it only asks the cluster which node owns the room's ring.
+      // A Hazelcast lite member holds no data; it only asks the cluster which node owns the room's log.
       probe = liteMember(cluster.name(), cluster.members());
-      String owner = probe.getPartitionService().getPartition("hub.history." + ROOM).getOwner()
+      String owner = probe.getPartitionService().getPartition(ROOM).getOwner()
           .getAttribute("hub.node");
       int doomed = Integer.parseInt(owner.substring("hist-".length())) - 1;
       HubProcess publisherNode = nodes.get((doomed + 1) % 3);

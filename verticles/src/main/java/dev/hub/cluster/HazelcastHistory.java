@@ -191,6 +191,11 @@ public final class HazelcastHistory implements RoomHistory {
   }
 
   @Override
+  public int roomsHeld() {
+    return (int) logs.getLocalMapStats().getOwnedEntryCount();
+  }
+
+  @Override
   public void whenLinesMayHaveChanged(Runnable check) {
     Context context = vertx.getOrCreateContext();
     lineWatchers.add(() -> context.runOnContext(v -> check.run()));

@@ -16,9 +16,10 @@ import java.util.Map;
 abstract class LogLine<R> implements EntryProcessor<String, RoomLog, R> {
   private static final long serialVersionUID = 1L;
 
-  /** The members, oldest first, as Hazelcast lists them. */
+  /** The members that hold data, oldest first, as Hazelcast lists them; lite members hold no log. */
   static List<String> members(HazelcastInstance hazelcast) {
-    return hazelcast.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).toList();
+    return hazelcast.getCluster().getMembers().stream().filter(m -> !m.isLiteMember())
+        .map(m -> m.getUuid().toString()).toList();
   }
 
   protected final long ttlMs;

@@ -68,7 +68,9 @@ final class SequencedRoom {
   /** Arrivals that wait for the room's line to be known: before the first member is live, or while it is read. */
   private List<Broadcast> pending = new ArrayList<>();
   private final ArrayDeque<String> leftLines = new ArrayDeque<>();
-  /** The line the members here follow; {@code null} until the first join has read where the room stands. */
+  /** Whether the first join has read where the room stands: until then, arrivals wait. */
+  private boolean started;
+  /** The line the members here follow; {@code null} while the room has none (below the quorum, nothing kept). */
   private String epoch;
   /** The last seq handed to the members. */
   private long delivered = -1;
@@ -116,7 +118,8 @@ final class SequencedRoom {
     if (cursor == null) {
       return;
     }
-    if (epoch == null) {
+    if (!started) {
+      started = true;
       epoch = read.epoch();
       delivered = read.seq();
       List<Broadcast> arrived = pending;
@@ -142,7 +145,7 @@ final class SequencedRoom {
     }
     held.sort(Comparator.comparingLong(Broadcast::seq));
     for (Broadcast broadcast : held) {
-      if (epoch.equals(broadcast.epoch())) {
+      if (Objects.equals(epoch, broadcast.epoch())) {
         write(session, cursor, broadcast, writer.batchable(broadcast));
       }
     }
@@ -151,11 +154,11 @@ final class SequencedRoom {
 
   /** An event of the room, from any node, in whatever order it came. */
   void arrive(Broadcast broadcast) {
-    if (epoch == null || resyncing) {
+    if (!started || resyncing) {
       pending.add(broadcast);
       return;
     }
-    if (!epoch.equals(broadcast.epoch())) {
+    if (!Objects.equals(epoch, broadcast.epoch())) {
       if (!leftLines.contains(broadcast.epoch())) {
         pending.add(broadcast);
         resync();
@@ -201,7 +204,7 @@ final class SequencedRoom {
   }
 
   private void follow(RoomHistory.Position now) {
-    if (now.epoch() == null || epoch == null) {
+    if (!started || now.epoch() == null) {
       replayPending();
       return;
     }
@@ -233,7 +236,7 @@ final class SequencedRoom {
     List<Broadcast> again = pending;
     pending = new ArrayList<>();
     for (Broadcast broadcast : again) {
-      if (epoch != null && !epoch.equals(broadcast.epoch())) {
+      if (started && !Objects.equals(epoch, broadcast.epoch())) {
         leave(broadcast.epoch());
       } else {
         arrive(broadcast);
@@ -254,7 +257,7 @@ final class SequencedRoom {
   private void resetBehind(long seq) {
     writer.eachMember(room, session -> {
       Cursor cursor = cursors.get(session.id());
-      if (cursor != null && cursor.held == null && (!epoch.equals(cursor.epoch) || cursor.floor < seq)) {
+      if (cursor != null && cursor.held == null && (!Objects.equals(epoch, cursor.epoch) || cursor.floor < seq)) {
         reset(session, cursor, epoch, seq);
       }
     });
@@ -298,7 +301,7 @@ final class SequencedRoom {
     repairing = true;
     history.range(room, from, to).onComplete(read -> {
       repairing = false;
-      if (stopped || !line.equals(epoch)) {
+      if (stopped || !Objects.equals(line, epoch)) {
         return;
       }
       if (read.failed()) {
@@ -312,7 +315,7 @@ final class SequencedRoom {
       } else {
         repairFailures = 0;
         RoomHistory.Replay found = read.result();
-        if (!epoch.equals(found.position().epoch())) {
+        if (!Objects.equals(epoch, found.position().epoch())) {
           resync();
           return;
         }

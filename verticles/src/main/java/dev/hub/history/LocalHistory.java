@@ -42,8 +42,8 @@ public final class LocalHistory implements RoomHistory {
     vertx.cancelTimer(sweeper);
   }
 
-  /** Rooms whose history is held now: a measure for tests that nothing unused is kept. */
-  public synchronized int rooms() {
+  @Override
+  public synchronized int roomsHeld() {
     return logs.size();
   }
 

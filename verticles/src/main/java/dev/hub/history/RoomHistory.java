@@ -79,6 +79,9 @@ public interface RoomHistory {
    */
   Future<Page> before(String room, long before, int limit);
 
+  /** How many rooms' histories this node holds now (on a cluster, the primary copies): what is kept shows. */
+  int roomsHeld();
+
   /**
    * Asks to be told, on the caller's context, whenever rooms' lines of history may have changed under this node
    * without an event saying so (this node's side of a split merged into another): each room's readers check

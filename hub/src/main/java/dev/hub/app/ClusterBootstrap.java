@@ -59,6 +59,13 @@ final class ClusterBootstrap {
     // can tell an append that may have missed its backup (its caller lost a member meanwhile) from one that did not.
     config.setProperty("hazelcast.operation.backup.timeout.millis",
         Long.toString(Math.max(5_000, cluster.failureDetectionMs() + 2_000)));
+    // Expired entries (a room's history unused for history.ttlMs, dedup ids past their window) are removed from
+    // every partition on each run of the expiry task, not a sample of a few partitions: what nobody uses goes
+    // within seconds of its age limit.
+    config.setProperty("hazelcast.internal.map.expiration.cleanup.percentage", "100");
+    config.setProperty("hazelcast.internal.map.expiration.cleanup.operation.count",
+        config.getProperty("hazelcast.partition.count") != null ? config.getProperty("hazelcast.partition.count")
+            : "271");
     // After a split heals, look for the other side soon.
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");

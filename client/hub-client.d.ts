@@ -70,6 +70,9 @@ export interface PresenceDiff {
  * The room was joined: by join() (`rejoin` false), again after a reconnect (`rejoin` true), or by the server
  * (`server` true). On a rejoin, `recovered` true means the hub replayed every missed event; false or absent
  * means events may have been missed and the page should reload what it shows of the room.
+ * A `reset` frame (the hub could not go on with the room's history without a gap or a change of meaning) comes
+ * the same way, with `reset` true, `rejoin` true and `recovered` false: reload the room; the session is still
+ * in it, and its events from `seq` + 1 of `epoch` follow.
  */
 export interface JoinedInfo {
   type: 'joined';
@@ -80,6 +83,8 @@ export interface JoinedInfo {
   rejoin: boolean;
   server?: boolean;
   recovered?: boolean;
+  /** A `reset` frame, not a join: what the page holds of the room may be incomplete or wrong. */
+  reset?: boolean;
   seq?: number;
   epoch?: string;
 }

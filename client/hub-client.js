@@ -22,6 +22,9 @@ const DEFAULTS = {
   dedupSize: 2000,
 };
 
+// The longest delay setTimeout keeps (2^31 - 1 ms, 24.8 days): a longer one runs at once. Longer waits re-arm.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 // Close codes after which the client does not reconnect on its own (PROTOCOL.md section 1).
 const CLOSE_DISCONNECTED = 4003;
 const CLOSE_TOKEN_EXPIRED = 4001;
@@ -297,6 +300,7 @@ export class HubClient {
       case 'presence_diff': return this._emit(frame.room, '$presence', frame);
       case 'joined': return this._serverJoined(frame);
       case 'left': return this._serverLeft(frame);
+      case 'reset': return this._reset(frame);
       case 'bye': this._bye = frame; return;
       case 'ack': case 'reply': case 'presence': case 'pong': case 'error': return this._settle(frame);
       default: return; // Clients ignore frame types they do not know (PROTOCOL.md).
@@ -417,6 +421,11 @@ export class HubClient {
     const left = exp * 1000 - Date.now();
     // Well before exp: a fifth of the time left, at most a minute early.
     const delay = Math.max(0, left - Math.min(60000, left / 5));
+    if (delay > MAX_TIMER_MS) {
+      // A token that lives longer than a timer can wait: wait what a timer can, then work the delay out again.
+      this._refreshTimer = this._timer(MAX_TIMER_MS, () => this._scheduleRefresh(exp));
+      return;
+    }
     this._refreshTimer = this._timer(delay, async () => {
       let token;
       try {
@@ -462,6 +471,22 @@ export class HubClient {
     this._settleAll(record.waiters, (w) => w.resolve(ack));
     this._emit(room, '$joined', { type: 'joined', room, members: ack.members, presence: ack.presence,
       pattern: ack.pattern === true, rejoin, recovered: ack.recovered, seq: ack.seq, epoch: ack.epoch });
+  }
+
+  /**
+   * The hub cannot go on with the room's stream without a gap or a change of meaning (PROTOCOL.md section 5):
+   * the room's position becomes the reset's (epoch, seq), so a rejoin asks from there, and the page hears it where
+   * it hears a join that did not recover: '$joined' with recovered false (and reset true), its cue to reload. The session stays in the room; the events after it follow.
+   */
+  _reset(frame) {
+    const record = this._rooms.get(frame.room);
+    if (record) {
+      record.epoch = frame.epoch;
+      record.lastSeq = frame.seq;
+      record.lastId = null;
+    }
+    this._emit(frame.room, '$joined', { type: 'joined', room: frame.room, rejoin: true, recovered: false, reset: true,
+      seq: frame.seq, epoch: frame.epoch });
   }
 
   _joinFailed(room, record, error) {

@@ -118,3 +118,23 @@ test('an upgrade refused for its token is retried, asking getToken again', async
   assert.equal(connected.user, 'cid');
   assert.equal(calls, 2, 'the expired token was refused (401), the next one taken');
 });
+
+test('a token that lives longer than a timer can wait (30 days, past 2^31 ms) schedules no refresh now', async (t) => {
+  const THIRTY_DAYS_S = 30 * 24 * 3600;
+  let calls = 0;
+  const net = wire();
+  const c = client(hub.wsUrl, { WebSocket: net.WebSocket, getToken: () => {
+    calls++;
+    return token({ sub: 'long', exp: Math.floor(Date.now() / 1000) + THIRTY_DAYS_S + calls,
+      rooms: { join: ['auth.>'] } });
+  } });
+  t.after(() => c.close());
+  await c.join('auth.long');
+  assert.ok(net.received[0].exp - Date.now() / 1000 > THIRTY_DAYS_S - 60, 'welcome carries the 30-day exp');
+  // A delay past setTimeout's 2^31-1 ms runs at once (1 ms): the refresh would already have gone with the join.
+  // One more round trip, and a few timer turns, so a storm would show.
+  await c.presence('auth.long');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual(net.sentOf('refresh'), [], 'no refresh 30 days early');
+  assert.equal(calls, 1, 'getToken asked once, for the connect');
+});

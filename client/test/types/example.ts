@@ -20,6 +20,7 @@ export async function plainPage(token: string): Promise<void> {
   const off = hub.on('lobby', 'chat', (e) => console.log(e.from, e.data, e.id, e.ts));
   hub.on('lobby', '$presence', (diff) => console.log(diff.joins.length, diff.leaves.map((m: Member) => m.user)));
   hub.on('lobby', '$joined', (info) => { if (info.rejoin && info.recovered !== true) console.log('reload'); });
+  hub.on('chat:lobby', '$joined', (info) => { if (info.reset === true) console.log('reset to', info.epoch, info.seq); });
   hub.on('project.*', '*', (e) => console.log(e.room, e.event));
 
   const ack = await hub.join('lobby', { presence: true });

@@ -23,6 +23,11 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,6 +45,8 @@ class CloseCodesTest {
   private static final int MAX_FLOOD_EVENTS = 3_000;
   private static final int FLOOD_CHUNK = 25;
   private static final int ATTEMPTS = 10;
+  /** Close codes a client picks from the range applications may use (3000 to 4999), every fourth one. */
+  private static final int CLIENT_CODES = 500;
 
   @Test
   void messageOverMaxFrameBytesClosesWith1009AndOthersKeepWorking(Vertx vertx, VertxTestContext test) {
@@ -195,6 +202,43 @@ class CloseCodesTest {
       assertEquals(0, metricOrZero(hub, "hub_closes_total{code=\"4008\"}"), "only codes that happened are counted");
       Eventually.until("hub_connections back to 0", () -> metric(hub, "hub_connections"), open -> open == 0);
     }
+  }
+
+  /**
+   * A client chooses its close code, so the metric's {@code code} label takes only the protocol's own codes (and
+   * 1006, a connection ended without a close frame) and counts every other as {@code other}: {@value
+   * #CLIENT_CODES} clients each closing with its own code from 3000 to 4999 add at most the protocol's codes in
+   * that range and {@code other}, and every close is counted.
+   */
+  @Test
+  void closeCodesAClientChoosesAreCountedAsOtherUnlessTheProtocolNamesThem(Vertx vertx) throws Exception {
+    Set<String> known = Set.of("1000", "1001", "1006", "1009", "4000", "4001", "4003", "4008", "4029", "other");
+    try (TestHub hub = TestHub.start(vertx)) {
+      for (int i = 0; i < CLIENT_CODES; i++) {
+        int code = 3000 + 4 * i;
+        try (RawWebSocket client = RawWebSocket.connect(hub.port(), "")) {
+          client.sendFrame(RawWebSocket.OP_CLOSE, true, new byte[] {(byte) (code >>> 8), (byte) code});
+          assertEquals(code, client.readUntilClose(), "the hub answers the close with the client's code");
+        }
+      }
+      Eventually.until("every session closed", () -> metric(hub, "hub_connections"), open -> open == 0);
+      Map<String, Double> closes = closesByLabel(hub);
+      assertTrue(known.containsAll(closes.keySet()), () -> "labels beyond the protocol's codes: " + closes.keySet());
+      assertEquals(CLIENT_CODES, closes.values().stream().mapToDouble(Double::doubleValue).sum(), 0.0,
+          () -> "each close counted once: " + closes);
+      assertTrue(closes.getOrDefault("other", 0.0) >= CLIENT_CODES - 5, () -> "counted as other: " + closes);
+    }
+  }
+
+  /** Every {@code hub_closes_total} sample of {@code /metrics}, by its {@code code} label. */
+  private static Map<String, Double> closesByLabel(TestHub hub) {
+    Matcher sample = Pattern.compile("(?m)^hub_closes_total\\{code=\"([^\"]*)\"} (\\S+)$")
+        .matcher(hub.get("/metrics").body());
+    Map<String, Double> closes = new TreeMap<>();
+    while (sample.find()) {
+      closes.put(sample.group(1), Double.parseDouble(sample.group(2)));
+    }
+    return closes;
   }
 
   /** A {@code ping} frame of exactly {@code bytes} UTF-8 bytes, padded with an ignored field. */

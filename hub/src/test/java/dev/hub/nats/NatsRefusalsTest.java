@@ -43,6 +43,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith(VertxExtension.class)
 class NatsRefusalsTest {
+  /** {@code nats.bufferBytes} and {@code nats.dlqQueueBytes} where a test fills them. */
+  private static final int BOUND_BYTES = 2048;
+  /** More than one presence change takes, with its dead-letter fields. */
+  private static final int ONE_CHANGE_BYTES = 1024;
+  /** Rooms joined and left during an outage: about a hundred times what the bounds hold. */
+  private static final int CHURNED_ROOMS = 200;
+
   @TempDir
   Path temp;
 
@@ -176,6 +183,46 @@ class NatsRefusalsTest {
       assertEquals("ack", publish(ann, "full", padding, refused).get("type").asText(),
           "the refused id is not taken for a repeat: sent again, it is accepted");
       Eventually.until("and stored", () -> storedIds(service, "FULL"), ids -> ids.contains(refusedId));
+    }
+  }
+
+  /**
+   * Presence changes are held like events, within the same bounds: with NATS down and the dead-letter file
+   * unwritable, a client walking through {@value #CHURNED_ROOMS} rooms (a join and a leave each, far more than
+   * both bounds hold) leaves the buffer within {@code nats.bufferBytes} and the file's queue within
+   * {@code nats.dlqQueueBytes} (plus the one change admitted just under it); the changes beyond them are dropped
+   * and counted. Once NATS is back, what was held goes out and later changes are sent again.
+   */
+  @Test
+  void presenceChurnDuringAnOutageKeepsTheBufferAndTheFilesQueueWithinTheirBounds(Vertx vertx) throws IOException {
+    Path blocker = Files.createFile(temp.resolve("blocker"));
+    NatsServer nats = NatsServer.start();
+    nats.kill();
+    try (nats; TestHub hub = TestHub.start(vertx, nats.hubFlags("nats.bufferBytes", Integer.toString(BOUND_BYTES),
+        "nats.dlqQueueBytes", Integer.toString(BOUND_BYTES), "nats.dlqDir", blocker.resolve("dlq").toString(),
+        "nats.connectTimeoutMs", "300", "limits.joinsPerSecond", "100000", "limits.joinBurst", "100000"));
+        WsClient ann = hub.connect("user=ann")) {
+      for (int i = 0; i < CHURNED_ROOMS; i++) {
+        ann.join("churn-" + i);
+        assertEquals("ack", ann.request("type", "leave", "room", "churn-" + i).get("type").asText());
+      }
+      double buffered = HubQueries.metric(hub, "hub_nats_pending_bytes");
+      double queued = HubQueries.metric(hub, "hub_nats_dlq_queued_bytes");
+      assertTrue(buffered <= BOUND_BYTES, () -> "the buffer holds " + buffered + " bytes");
+      assertTrue(queued <= BOUND_BYTES + ONE_CHANGE_BYTES, () -> "the file's queue holds " + queued + " bytes");
+      double dropped = HubQueries.metric(hub, "hub_nats_presence_dropped_total");
+      assertTrue(dropped > 0, "the changes beyond both bounds are counted");
+      assertTrue(buffered + queued > 0, "the first changes are held");
+
+      Files.delete(blocker);
+      nats.restart();
+      Connection service = nats.connect();
+      NatsMessages changes = NatsMessages.subscribe(service, "hub.presence.after");
+      Eventually.until("the held changes sent and filed", 30_000, () -> HubQueries.metric(hub, "hub_nats_pending_bytes")
+          + HubQueries.metric(hub, "hub_nats_dlq_queued_bytes"), n -> n == 0);
+      Eventually.until("connected", () -> hub.get("/ready").body(), b -> b.contains("\"connected\""));
+      ann.join("after");
+      Eventually.until("a change made after the outage on NATS", () -> changes.all().size(), n -> n >= 1);
     }
   }
 

@@ -72,9 +72,11 @@ public final class ClusterRoomBroker implements RoomBroker {
   private final String node;
   private final long incarnation = System.currentTimeMillis();
   private final long peerGraceMs;
+  /** How often peers' interest that is off and old enough is forgotten. */
+  private final long sweepEveryMs;
   private final LocalRoomBroker local = new LocalRoomBroker();
   private final DeliveryOptions requestOptions;
-  private final PeerInterest peers = new PeerInterest();
+  private final PeerInterest peers;
   /** Nodes that asked for this node's rooms, by when; they are peers before Hazelcast shows them. */
   private final Map<String, Long> askedBy = new ConcurrentHashMap<>();
   /** The version each room of this node was turned on at; guarded by {@code this}. */
@@ -86,6 +88,7 @@ public final class ClusterRoomBroker implements RoomBroker {
   private MessageConsumer<String> interests;
   private MessageConsumer<String> syncs;
   private UUID membershipListener;
+  private long sweeper = -1;
 
   /**
    * @param failureDetectionMs how long a node may stay silent before the cluster drops it; bounds each request
@@ -97,7 +100,11 @@ public final class ClusterRoomBroker implements RoomBroker {
     this.hazelcast = hazelcast;
     this.node = node;
     this.peerGraceMs = 2 * failureDetectionMs;
+    this.sweepEveryMs = failureDetectionMs;
     this.requestOptions = new DeliveryOptions().setSendTimeout(failureDetectionMs);
+    // A change is retried only while it is current, and each try times out after failureDetectionMs: an older
+    // message of a node cannot arrive much later than that after a newer one. Twice that is kept, for margin.
+    this.peers = new PeerInterest(2 * failureDetectionMs, () -> System.nanoTime() / 1_000_000);
   }
 
   static String broadcastAddress(String node) {
@@ -141,6 +148,7 @@ public final class ClusterRoomBroker implements RoomBroker {
         }
       }
     });
+    sweeper = vertx.setPeriodic(sweepEveryMs, id -> peers.sweep());
     return Future.join(broadcasts.completion(), interests.completion(), syncs.completion())
         .onSuccess(v -> Future.join(ClusterNodes.peers(hazelcast).stream().map(this::syncWith).toList())
             .onComplete(done -> synced.tryComplete()))
@@ -153,6 +161,7 @@ public final class ClusterRoomBroker implements RoomBroker {
   }
 
   public Future<Void> stop() {
+    vertx.cancelTimer(sweeper);
     if (membershipListener != null) {
       hazelcast.getCluster().removeMembershipListener(membershipListener);
     }
@@ -284,6 +293,11 @@ public final class ClusterRoomBroker implements RoomBroker {
 
   private void attempt(String peer, String address, String message, BooleanSupplier stillNeeded,
       Promise<String> done, long retryMs, int attempt) {
+    // Asked again just before a retry goes: no change is sent after a newer one of the same room was.
+    if (attempt > 1 && (!isPeer(peer) || !stillNeeded.getAsBoolean())) {
+      done.complete(null);
+      return;
+    }
     eventBus.<String>request(address, message, requestOptions).onComplete(result -> {
       if (result.succeeded()) {
         done.complete(result.result().body());

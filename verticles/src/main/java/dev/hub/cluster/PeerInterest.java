@@ -2,21 +2,33 @@ package dev.hub.cluster;
 
 import dev.hub.protocol.Names;
 import dev.hub.room.SubjectTrie;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * What this node knows of the rooms and patterns other nodes have members in, and from it, for each room, the
  * nodes a broadcast goes to: those with members in the room, and for an event also those with a pattern that
- * matches it (a {@link SubjectTrie} of the peers' patterns), each node once. Each change of a node carries that node's incarnation and a version; an older one than
- * what is known is ignored, so a late or retried message can never undo a newer one, and a restarted node's
- * messages replace its former self's.
+ * matches it (a {@link SubjectTrie} of the peers' patterns), each node once. Each change of a node carries that
+ * node's incarnation and a version; an older one than what is known is ignored, so a late or retried message can
+ * never undo a newer one, and a restarted node's messages replace its former self's.
+ *
+ * <p>Interest that is off is kept only as long as an older message of the same node may still arrive: for
+ * {@code keepOffMs} after it was learnt ({@link #sweep}), so that a late "on" sent before the "off" cannot bring
+ * the room back. After that the room is forgotten, so the rooms and patterns clients once named cost nothing here
+ * once no node has members in them. A newer "on" needs nothing kept: it is applied over an absent entry as over
+ * an "off".
  */
 final class PeerInterest {
   private record Known(boolean on, long version) {
+  }
+
+  /** An "off" to forget once {@code dueMs} has passed, unless a newer change replaced it meanwhile. */
+  private record Off(String node, long incarnation, String room, long version, long dueMs) {
   }
 
   private static final class Node {
@@ -31,6 +43,20 @@ final class PeerInterest {
   private final Map<String, Node> nodes = new HashMap<>();
   private final ConcurrentHashMap<String, Set<String>> byRoom = new ConcurrentHashMap<>();
   private final SubjectTrie<Set<String>> byPattern = new SubjectTrie<>();
+  /** Every "off" kept, oldest first: the order they fall due in, as each is kept for the same time. */
+  private final ArrayDeque<Off> offs = new ArrayDeque<>();
+  private final long keepOffMs;
+  private final LongSupplier clockMs;
+
+  /**
+   * @param keepOffMs how long an "off" is kept: longer than any message of a node, sent before it, may take to
+   *     arrive after it
+   * @param clockMs a monotonic clock in milliseconds
+   */
+  PeerInterest(long keepOffMs, LongSupplier clockMs) {
+    this.keepOffMs = keepOffMs;
+    this.clockMs = clockMs;
+  }
 
   /**
    * The nodes to send a broadcast of {@code room} to; read on every publish, without a lock.
@@ -58,6 +84,9 @@ final class PeerInterest {
     }
     known.rooms.put(room, new Known(on, version));
     index(node, room, on);
+    if (!on) {
+      keepOff(node, known, room, version);
+    }
   }
 
   /**
@@ -73,6 +102,7 @@ final class PeerInterest {
       if (!rooms.containsKey(entry.getKey()) && entry.getValue().on() && entry.getValue().version() <= asOf) {
         known.rooms.put(entry.getKey(), new Known(false, asOf));
         index(node, entry.getKey(), false);
+        keepOff(node, known, entry.getKey(), asOf);
       }
     }
     rooms.forEach((room, version) -> {
@@ -90,6 +120,22 @@ final class PeerInterest {
     if (known != null) {
       known.rooms.forEach((room, state) -> index(node, room, false));
     }
+  }
+
+  /** Forgets each "off" kept for {@code keepOffMs} and not replaced since; called from a timer. */
+  synchronized void sweep() {
+    long now = clockMs.getAsLong();
+    while (!offs.isEmpty() && offs.peekFirst().dueMs() <= now) {
+      Off off = offs.pollFirst();
+      Node known = nodes.get(off.node());
+      if (known != null && known.incarnation == off.incarnation()) {
+        known.rooms.remove(off.room(), new Known(false, off.version()));
+      }
+    }
+  }
+
+  private void keepOff(String node, Node known, String room, long version) {
+    offs.addLast(new Off(node, known.incarnation, room, version, clockMs.getAsLong() + keepOffMs));
   }
 
   /** The node's state for this incarnation, reset for a newer one; {@code null} for a message of an older one. */

@@ -70,7 +70,7 @@ final class WebSocketEndpoint {
     });
     socket.closeHandler(v -> {
       Short code = socket.closeStatusCode();
-      sessions.gone(session, code == null ? 1006 : code);
+      sessions.gone(session, code == null ? CloseCode.NO_CLOSE_FRAME : code);
     });
   }
 }

@@ -1,5 +1,6 @@
 package dev.hub.metrics;
 
+import dev.hub.protocol.CloseCode;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.room.PublishMeter;
 import dev.hub.room.RoomPublisher;
@@ -15,6 +16,11 @@ import java.util.function.IntSupplier;
 
 /** The hub's own meters, exposed in Prometheus text format on {@code /metrics}. */
 public final class HubMetrics implements PublishMeter {
+  /**
+   * The label of every value a client chose that the protocol does not name (PROTOCOL.md section 6): each
+   * label value is a time series kept for the life of the process, so none may come from a client unbounded.
+   */
+  public static final String OTHER = "other";
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger connections = new AtomicInteger();
@@ -25,7 +31,8 @@ public final class HubMetrics implements PublishMeter {
   private final Counter vouches;
   private final Map<RoomPublisher.Source, Counter> published = new EnumMap<>(RoomPublisher.Source.class);
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
-  private final Map<Integer, Counter> closes = new ConcurrentHashMap<>();
+  /** By label: the protocol's own close codes and {@link #OTHER}, so a client cannot add labels. */
+  private final Map<String, Counter> closes = new ConcurrentHashMap<>();
 
   public HubMetrics(IntSupplier localRooms) {
     Gauge.builder("hub.connections", connections, AtomicInteger::get)
@@ -54,10 +61,16 @@ public final class HubMetrics implements PublishMeter {
     connections.incrementAndGet();
   }
 
+  /**
+   * @param closeCode the close frame's code, which a client chooses when it closes: counted under its number only
+   *     when the protocol names it
+   */
   public void connectionClosed(int closeCode) {
     connections.decrementAndGet();
-    closes.computeIfAbsent(closeCode, code -> Counter.builder("hub.closes").tag("code", Integer.toString(code))
-        .description("WebSocket sessions closed, by close code").register(registry)).increment();
+    String label = CloseCode.isKnown(closeCode) ? Integer.toString(closeCode) : OTHER;
+    closes.computeIfAbsent(label, code -> Counter.builder("hub.closes").tag("code", code)
+        .description("WebSocket sessions closed, by close code (codes the protocol does not name: other)")
+        .register(registry)).increment();
   }
 
   public void frameIn() {

@@ -33,6 +33,8 @@ final class DeadLetterSink {
   private final NatsMetrics metrics;
   private final AtomicLong overflowSinceSummary = new AtomicLong();
   private final AtomicLong lastSummary = new AtomicLong();
+  private final AtomicLong droppedSinceSummary = new AtomicLong();
+  private final AtomicLong lastDropSummary = new AtomicLong();
 
   DeadLetterSink(String subject, DeadLetterWriter writer, boolean jetstream, Duration ackTimeout,
       NatsMetrics metrics) {
@@ -70,12 +72,41 @@ final class DeadLetterSink {
       logged(List.of(letter));
       return;
     }
+    overflowed(message, error);
+  }
+
+  /**
+   * On an event loop: a presence change the buffer had no room for, into the file's queue while it is below its
+   * bound; otherwise dropped, counted ({@code hub_nats_presence_dropped_total}) and logged in a summary. At a stop,
+   * when the file takes no more, to the log.
+   */
+  void overflowOrDrop(Outgoing message, String error) {
+    DeadLetter letter = DeadLetter.of(message, error);
+    switch (writer.submitIfRoom(letter)) {
+      case QUEUED -> overflowed(message, error);
+      case CLOSING -> logged(List.of(letter));
+      case FULL -> dropped(message);
+    }
+  }
+
+  private void overflowed(Outgoing message, String error) {
     overflowSinceSummary.incrementAndGet();
     long now = System.currentTimeMillis();
     long last = lastSummary.get();
     if (now - last >= SUMMARY_EVERY_MS && lastSummary.compareAndSet(last, now)) {
       LOG.warn("NATS: {} more events for the dead-letter file ({}), the latest {} to {}",
           overflowSinceSummary.getAndSet(0), error, message.msgId, message.subject);
+    }
+  }
+
+  private void dropped(Outgoing message) {
+    metrics.presenceDropped();
+    droppedSinceSummary.incrementAndGet();
+    long now = System.currentTimeMillis();
+    long last = lastDropSummary.get();
+    if (now - last >= SUMMARY_EVERY_MS && lastDropSummary.compareAndSet(last, now)) {
+      LOG.warn("NATS: {} presence changes dropped: the outbound buffer and the dead-letter file's queue are full;"
+          + " the latest to {}", droppedSinceSummary.getAndSet(0), message.subject);
     }
   }
 

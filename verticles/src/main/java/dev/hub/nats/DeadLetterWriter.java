@@ -63,6 +63,24 @@ final class DeadLetterWriter implements Runnable {
     return true;
   }
 
+  /** What {@link #submitIfRoom} did with a letter. */
+  enum Admission { QUEUED, FULL, CLOSING }
+
+  /**
+   * Queues a letter only while the queue is below its bound (which the letter may then pass by its own size), without
+   * waiting: for what is dropped rather than refused when there is no room (presence changes).
+   */
+  synchronized Admission submitIfRoom(DeadLetter letter) {
+    if (closing) {
+      return Admission.CLOSING;
+    }
+    if (queuedBytes >= maxBytes) {
+      return Admission.FULL;
+    }
+    submit(letter);
+    return Admission.QUEUED;
+  }
+
   /** Queues a letter once there is room, waiting for it; false once closing. For the sender and a replay. */
   synchronized boolean submitWhenRoom(DeadLetter letter) throws InterruptedException {
     while (!closing && queuedBytes >= maxBytes) {

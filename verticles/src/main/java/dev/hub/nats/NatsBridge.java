@@ -185,24 +185,36 @@ public final class NatsBridge extends VerticleBase {
     };
   }
 
-  /** Every presence change, out on {@code <prefix>.presence.<room>}. */
+  /**
+   * Every presence change, out on {@code <prefix>.presence.<room>}, held within the same bounds as events: into
+   * the buffer, else the dead-letter file's queue while it is below its bound, else dropped and counted. A
+   * presence change cannot be refused as a publish is (a leave, a close happens whatever NATS does), and nothing
+   * of it may grow the node without bound while NATS is away.
+   */
   public void presenceChanged(PresenceListener.Change change) {
     Member member = change.member();
     NatsPayloads.PresenceEvent body = new NatsPayloads.PresenceEvent(change.kind().wire(), change.room(),
         member.user(), member.session(), member.node(), change.ts(),
         change.kind() == PresenceListener.Kind.UPDATE ? member.state() : null);
-    offer(new Outgoing(subjects.presence(change.room()), NUID.nextGlobal(), member.user(), bytes(body)));
+    Outgoing message = new Outgoing(subjects.presence(change.room()), NUID.nextGlobal(), member.user(), bytes(body));
+    if (!buffer.offer(message)) {
+      sink.overflowOrDrop(message, overflowReason());
+    }
   }
 
   /**
    * Into the buffer, or, when it is full (or the bridge stopped), into the dead-letter file's queue, in the order
-   * of the calling event loop's offers. Neither waits.
+   * of the calling event loop's offers. Neither waits. Only for admitted client publishes ({@link #outbound()}).
    */
   private void offer(Outgoing message) {
     if (!buffer.offer(message)) {
-      sink.overflow(message, buffer.isClosed() ? "the NATS bridge had stopped" : "outbound buffer full ("
-          + config.bufferBytes() + " bytes)");
+      sink.overflow(message, overflowReason());
     }
+  }
+
+  private String overflowReason() {
+    return buffer.isClosed() ? "the NATS bridge had stopped" : "outbound buffer full (" + config.bufferBytes()
+        + " bytes)";
   }
 
   /** The {@code nats} line of {@code /ready}. */

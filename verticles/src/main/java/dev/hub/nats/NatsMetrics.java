@@ -24,6 +24,7 @@ final class NatsMetrics {
   private final Counter dlqWriteErrors;
   private final Counter dlqSyncs;
   private final Counter lameDuckMoves;
+  private final Counter presenceDropped;
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
 
@@ -68,6 +69,9 @@ final class NatsMetrics {
         .description("Groups of dead letters appended to the file, one fsync each").register(registry);
     lameDuckMoves = Counter.builder("hub.nats.lame.duck.moves")
         .description("Moves to another server after the connected one announced lame-duck mode").register(registry);
+    presenceDropped = Counter.builder("hub.nats.presence.dropped")
+        .description("Presence changes not sent: the outbound buffer and the dead-letter file's queue were full")
+        .register(registry);
   }
 
   /** The dead-letter file's queue, read at each scrape. */
@@ -98,6 +102,10 @@ final class NatsMetrics {
 
   void dlqSynced() {
     dlqSyncs.increment();
+  }
+
+  void presenceDropped() {
+    presenceDropped.increment();
   }
 
   void lameDuckMoved() {

@@ -1,5 +1,7 @@
 package dev.hub.protocol;
 
+import java.util.Set;
+
 /** The WebSocket close codes of PROTOCOL.md section 1. */
 public final class CloseCode {
   /** Normal closure. */
@@ -18,6 +20,20 @@ public final class CloseCode {
   public static final short SLOW_CONSUMER = 4008;
   /** The rate limit was exceeded repeatedly. */
   public static final short RATE_LIMITED = 4029;
+  /** Never sent: what a connection that ended without a close frame is recorded as (RFC 6455). */
+  public static final short NO_CLOSE_FRAME = 1006;
+
+  private static final Set<Integer> KNOWN = Set.of((int) NORMAL, (int) GOING_AWAY, (int) TOO_BIG,
+      (int) HEARTBEAT_TIMEOUT, (int) TOKEN_EXPIRED, (int) DISCONNECTED, (int) SLOW_CONSUMER, (int) RATE_LIMITED,
+      (int) NO_CLOSE_FRAME);
+
+  /**
+   * Whether a code is one of the above; a client may close with any code from 1000 to 4999, so what is counted
+   * or kept by code is bounded by this set.
+   */
+  public static boolean isKnown(int code) {
+    return KNOWN.contains(code);
+  }
 
   private CloseCode() {
   }

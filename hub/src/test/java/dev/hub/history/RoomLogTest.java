@@ -51,6 +51,20 @@ class RoomLogTest {
   }
 
   @Test
+  void unacknowledgedEventsThatMayNotStandAreDroppedAndTheirSeqsGivenOutAgain() {
+    RoomLog log = new RoomLog(0);
+    long now = System.currentTimeMillis();
+    log.append(List.of(draft("a", null, now), draft("b", null, now), draft("c", null, now)), 10, TTL, now);
+    assertTrue(log.holds(2, "b"));
+    assertTrue(log.dropFrom(2));
+    assertEquals(1, log.position().seq());
+    assertFalse(log.holds(2, "b"));
+    assertArrayEquals(new long[] {2}, log.append(List.of(draft("d", null, now)), 10, TTL, now));
+    assertTrue(log.holds(2, "d"));
+    assertFalse(log.dropFrom(5), "nothing from 5 on");
+  }
+
+  @Test
   void eventsPastTheSizeOrOlderThanTheAgeLimitGoAndAnUnusedLogIsUnused() {
     RoomLog log = new RoomLog(0);
     long now = System.currentTimeMillis();

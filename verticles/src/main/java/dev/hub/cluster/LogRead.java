@@ -69,6 +69,8 @@ final class LogRead<R> extends LogLine<R> implements HazelcastInstanceAware {
   }
 
   private final Question<R> question;
+  /** A {@link Holds} verdict, decided on the primary and carried to the backup. */
+  private boolean stands;
   private transient HazelcastInstance hazelcast;
 
   LogRead(Question<R> question, long ttlMs, int quorum) {
@@ -87,10 +89,10 @@ final class LogRead<R> extends LogLine<R> implements HazelcastInstanceAware {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public R process(Map.Entry<String, RoomLog> entry) {
-    if (question instanceof Holds holds && !replaying()
-        && holds.gone().stream().anyMatch(currentMembers()::contains)) {
-      return null;
+    if (question instanceof Holds holds) {
+      return (R) verify(entry, holds);
     }
     RoomLog log = line(entry);
     keep(entry, log);
@@ -99,5 +101,25 @@ final class LogRead<R> extends LogLine<R> implements HazelcastInstanceAware {
       log = new RoomLog(null, now);
     }
     return question.answer(log);
+  }
+
+  /**
+   * Whether an append that may have missed its backup stands: only in a line that goes on where the owner may
+   * write. One that does not is dropped from this copy with whatever follows it (all of it unacknowledged), so
+   * that no read here replays what the side that goes on may give another event's seq.
+   */
+  private Boolean verify(Map.Entry<String, RoomLog> entry, Holds holds) {
+    if (!replaying() && holds.gone().stream().anyMatch(currentMembers()::contains)) {
+      return null;
+    }
+    RoomLog log = line(entry);
+    if (!replaying()) {
+      stands = log != null && !belowQuorum() && log.epoch().equals(holds.epoch()) && log.holds(holds.seq(), holds.id());
+    }
+    if (!stands && log != null && holds.epoch().equals(log.epoch()) && log.dropFrom(holds.seq())) {
+      store(entry, log);
+    }
+    keep(entry, log);
+    return stands;
   }
 }

@@ -127,6 +127,23 @@ public final class RoomLog implements Serializable {
     return lastWriteMs < now - ttlMs;
   }
 
+  /**
+   * Drops event {@code seq} and every later one, and gives their seqs out again: for events that were never
+   * acknowledged and may not stand in this line. True when anything was dropped.
+   */
+  public boolean dropFrom(long seq) {
+    boolean dropped = false;
+    while (!events.isEmpty() && events.peekLast().seq() >= seq) {
+      events.removeLast();
+      dropped = true;
+    }
+    if (seq <= latest) {
+      latest = seq - 1;
+      dropped = true;
+    }
+    return dropped;
+  }
+
   /** Whether the event {@code seq} is kept here and is {@code id}'s. */
   public boolean holds(long seq, String id) {
     for (KeptEvent event : events) {

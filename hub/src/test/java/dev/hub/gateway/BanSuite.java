@@ -70,6 +70,7 @@ interface BanSuite {
       assertEquals("pong", bob.request("type", "ping").path("type").asText(), "another user stays");
       assertTrue(metricOrZero(first(), FORBIDDEN_REFUSALS) >= refusedBefore + 2, "refusals counted as forbidden");
       assertTrue(metricOrZero(first(), "hub_bans_refused_total") >= 2, "refusals counted as bans");
+      assertTrue(metricOrZero(second(), "hub_bans") >= 1, "the ban in force in the gauge");
 
       JsonNode bans = okJson(api(second(), "GET", "/api/bans", null)).path("bans");
       assertTrue(hasBan(bans, "ban-ann", until), bans::toString);

@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.hub.cluster.ClusterNodes;
+import dev.hub.cluster.HazelcastBans;
 import dev.hub.cluster.HazelcastDedup;
 import dev.hub.cluster.HazelcastHistory;
 import dev.hub.cluster.HazelcastPresenceStore;
@@ -95,6 +96,7 @@ final class ClusterBootstrap {
     HazelcastPresenceStore.configure(config);
     HazelcastHistory.configure(config, hub.history());
     HazelcastDedup.configure(config, hub.dedup());
+    HazelcastBans.configure(config);
     return config;
   }
 }

@@ -1,9 +1,12 @@
 package dev.hub.app;
 
+import dev.hub.auth.BanStore;
 import dev.hub.auth.ConnectionCounter;
+import dev.hub.auth.LocalBans;
 import dev.hub.auth.OriginPolicy;
 import dev.hub.auth.TokenVerifier;
 import dev.hub.cluster.ClusterRoomBroker;
+import dev.hub.cluster.HazelcastBans;
 import dev.hub.cluster.HazelcastDedup;
 import dev.hub.cluster.HazelcastHistory;
 import dev.hub.cluster.HazelcastPresenceStore;
@@ -75,7 +78,7 @@ public final class Hub {
   /** What differs between one node and a cluster member: the shared state and the cluster's own parts. */
   /** @param keeper whether this node keeps history rooms' NATS events, which one node of a cluster does */
   private record Shared(PresenceStore store, RoomBroker broker, DedupStore dedup, RoomHistory history,
-      Supplier<Readiness> cluster, BooleanSupplier keeper) {
+      Supplier<Readiness> cluster, BooleanSupplier keeper, BanStore bans) {
   }
 
   private final Vertx vertx;
@@ -135,11 +138,15 @@ public final class Hub {
       Supplier<Readiness> cluster = () -> !hazelcast.getLifecycleService().isRunning()
           ? Readiness.down("not a member of the cluster")
           : !broker.synced().isComplete() ? Readiness.down("learning the other nodes' rooms") : Readiness.UP;
+      HazelcastBans bans = new HazelcastBans(vertx, hazelcast, identity.name());
       Shared shared = new Shared(store, broker, new HazelcastDedup(vertx, hazelcast, config.dedup()),
           new HazelcastHistory(vertx, hazelcast, config.history(), config.cluster().quorum(),
-              config.cluster().failureDetectionMs()), cluster, store::isOldestMember);
+              config.cluster().failureDetectionMs()), cluster, store::isOldestMember, bans);
       List<Supplier<Future<Void>>> beforeClose = new ArrayList<>();
+      beforeClose.add(bans::stop);
       return broker.start()
+          // The bans are read whole before the first upgrade is checked against them.
+          .compose(v -> bans.start())
           .compose(v -> wire(share, config, identity, publicKey, port, eventLoops, shared, beforeClose))
           .onSuccess(hub -> {
             NodeFailureCleanup cleanup = new NodeFailureCleanup(hazelcast, store, hub.presence);
@@ -171,7 +178,7 @@ public final class Hub {
     int port = port(config);
     LocalHistory history = new LocalHistory(share.vertx(), config.history());
     Shared single = new Shared(new LocalPresenceStore(), new LocalRoomBroker(), new LocalDedup(config.dedup()),
-        history, () -> Readiness.DISABLED, () -> true);
+        history, () -> Readiness.DISABLED, () -> true, new LocalBans());
     List<Supplier<Future<Void>>> beforeClose = new ArrayList<>();
     beforeClose.add(() -> {
       history.close();
@@ -201,6 +208,7 @@ public final class Hub {
     Gauge.builder("hub.history.rooms", shared.history(), RoomHistory::roomsHeld)
         .description("rooms whose history this node holds (on a cluster, the primary copies)")
         .register(metrics.registry());
+    metrics.bansInForce(shared.bans()::inForce);
     EventIds ids = new EventIds(identity.tag());
     NodeInfo self = new NodeInfo(identity.name(), config.http().host() + ":" + port, 0, identity.startedAt());
     NatsBridge bridge = config.nats().enabled()
@@ -224,7 +232,7 @@ public final class Hub {
     OriginPolicy origins = new OriginPolicy(config.http().allowedOrigins(), config.auth().enabled());
     ApiRoutes api = new ApiRoutes(new ApiPorts(config, state, presence.queries(), shared.history(), publisher,
         metrics, origins, verifier, bridge != null ? bridge.deadLetters() : DeadLetters.NONE,
-        new ControlService(vertx.eventBus(), presence.queries())));
+        new ControlService(vertx.eventBus(), presence.queries(), shared.bans())));
     VertxInternals internals = VertxInternals.probe(config.http().vertxInternals(),
         GatewayVerticle.decoderFrameLimit(config.limits().maxFrameBytes()));
     metrics.vertxInternals(internals.active());
@@ -232,7 +240,8 @@ public final class Hub {
     GatewayPorts gateway = new GatewayPorts(config, identity, state, presence, shared.broker(), shared.history(),
         publisher, metrics,
         new BatchPolicy(config.batch().events()), verifier, new ConnectionCounter(config.limits().connectionsPerIp()),
-        origins, bridge != null ? bridge.requests() : RequestRelay.UNAVAILABLE, internals, api, sessions);
+        origins, bridge != null ? bridge.requests() : RequestRelay.UNAVAILABLE, internals, api, sessions,
+        shared.bans());
 
     return deployBridge(share, bridge, beforeClose)
         .compose(v -> share.deploy(new PresenceVerticle(presence, config.presence(), sessions::reassertPresence)))

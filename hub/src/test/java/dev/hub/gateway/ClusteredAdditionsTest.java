@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The protocol additions against a two-node cluster: the two clients of each test on different nodes. The nodes
  * run on their own clustered Vert.x, stopped after the class; the clients on the class's Vert.x.
  */
-class ClusteredAdditionsTest extends ProtocolAdditionsSuite {
+class ClusteredAdditionsTest extends ProtocolAdditionsSuite implements BanSuite {
   private static NatsServer nats;
   private static TestCluster cluster;
   private static Connection service;
@@ -32,12 +32,12 @@ class ClusteredAdditionsTest extends ProtocolAdditionsSuite {
   }
 
   @Override
-  TestHub first() {
+  public TestHub first() {
     return cluster.node(0);
   }
 
   @Override
-  TestHub second() {
+  public TestHub second() {
     return cluster.node(1);
   }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The protocol additions against one node on the class's Vert.x: both clients of each test on it. */
-class SingleNodeAdditionsTest extends ProtocolAdditionsSuite {
+class SingleNodeAdditionsTest extends ProtocolAdditionsSuite implements BanSuite {
   private static NatsServer nats;
   private static TestHub hub;
   private static Connection service;
@@ -29,12 +29,12 @@ class SingleNodeAdditionsTest extends ProtocolAdditionsSuite {
   }
 
   @Override
-  TestHub first() {
+  public TestHub first() {
     return hub;
   }
 
   @Override
-  TestHub second() {
+  public TestHub second() {
     return hub;
   }
 

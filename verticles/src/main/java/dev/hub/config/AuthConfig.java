@@ -12,9 +12,10 @@ import java.util.List;
  * @param leewayMs clock skew allowed when checking {@code exp} and {@code nbf}; {@code iat} is not checked
  * @param requireExp whether a token without {@code exp} is refused
  * @param allowAnonymous whether a node with auth off may listen on a non-loopback address
+ * @param maxBanMs the longest ban {@code POST /api/users/{user}/disconnect} takes ({@code banForMs})
  */
 public record AuthConfig(String secret, String publicKey, String apiKey, long leewayMs, boolean requireExp,
-    boolean allowAnonymous) {
+    boolean allowAnonymous, long maxBanMs) {
 
   /** No leeway: an expired token is expired. */
   public static final long DEFAULT_LEEWAY_MS = 0;
@@ -22,11 +23,14 @@ public record AuthConfig(String secret, String publicKey, String apiKey, long le
   public static final boolean DEFAULT_REQUIRE_EXP = false;
   /** Off: a node without auth stays on loopback unless told otherwise on purpose. */
   public static final boolean DEFAULT_ALLOW_ANONYMOUS = false;
+  /** 30 days: a ban is a cut-off while the issuer stops minting tokens for the user, not a deletion. */
+  public static final long DEFAULT_MAX_BAN_MS = 30L * 24 * 60 * 60 * 1000;
   /** HS256 needs a key at least as long as its hash. */
   public static final int MIN_SECRET_BYTES = 32;
 
   public static AuthConfig defaults() {
-    return new AuthConfig(null, null, null, DEFAULT_LEEWAY_MS, DEFAULT_REQUIRE_EXP, DEFAULT_ALLOW_ANONYMOUS);
+    return new AuthConfig(null, null, null, DEFAULT_LEEWAY_MS, DEFAULT_REQUIRE_EXP, DEFAULT_ALLOW_ANONYMOUS,
+        DEFAULT_MAX_BAN_MS);
   }
 
   /** Whether clients must present a token. */
@@ -51,5 +55,6 @@ public record AuthConfig(String secret, String publicKey, String apiKey, long le
     HubConfig.require(problems, apiKey == null || apiKey.length() >= 16, "auth.apiKey",
         "must be at least 16 characters");
     HubConfig.require(problems, leewayMs >= 0, "auth.leewayMs", "must not be negative");
+    HubConfig.require(problems, maxBanMs >= 1, "auth.maxBanMs", "must be at least 1");
   }
 }

@@ -1,6 +1,8 @@
 package dev.hub.control;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.hub.auth.Ban;
+import dev.hub.auth.BanStore;
 import dev.hub.presence.PresenceQueries;
 import dev.hub.presence.UserPresence;
 import dev.hub.protocol.ErrorCode;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The control API of PROTOCOL.md section 7, from whichever node takes the call: finds the sessions concerned in
  * presence (cluster-wide), sends each node holding some of them one {@link SessionCommand}, and adds up how many
- * sessions the nodes reached. A node that does not answer within the bound reached none.
+ * sessions the nodes reached. A node that does not answer within the bound reached none. Bans go through the
+ * {@link BanStore}, which every node's admission reads.
  */
 public final class ControlService {
   private static final Logger LOG = LoggerFactory.getLogger(ControlService.class);
@@ -30,16 +33,42 @@ public final class ControlService {
 
   private final EventBus eventBus;
   private final PresenceQueries presence;
+  private final BanStore bans;
   private final DeliveryOptions options = new DeliveryOptions().setSendTimeout(NODE_TIMEOUT_MS);
 
-  public ControlService(EventBus eventBus, PresenceQueries presence) {
+  public ControlService(EventBus eventBus, PresenceQueries presence, BanStore bans) {
     this.eventBus = eventBus;
     this.presence = presence;
+    this.bans = bans;
   }
 
   /** Every session of the user, on every node: {@code bye}, close 4003. */
   public Future<Integer> disconnectUser(String user) {
     return forUser(user, s -> true, SessionCommand.Op.DISCONNECT, null);
+  }
+
+  /**
+   * Bans the user for {@code forMs}, then disconnects every session of it: once the ban holds on every node, so
+   * that no session the disconnect closes can come back, and none opened meanwhile is let in.
+   *
+   * @return the ban and the sessions reached
+   */
+  public Future<Banned> banUser(String user, long forMs) {
+    return bans.ban(user, forMs).compose(ban -> disconnectUser(user).map(reached -> new Banned(ban, reached)));
+  }
+
+  /** Lifts the ban on the user on every node; whether one was in force. */
+  public Future<Boolean> liftBan(String user) {
+    return bans.lift(user);
+  }
+
+  /** The bans in force, sorted by user. */
+  public List<Ban> bans(int limit) {
+    return bans.list(limit);
+  }
+
+  /** A ban in force, and how many sessions its disconnect reached. */
+  public record Banned(Ban ban, int sessions) {
   }
 
   /** One session, wherever it is; fails with {@code not_found} when no node has it. */

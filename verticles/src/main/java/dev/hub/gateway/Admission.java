@@ -1,5 +1,7 @@
 package dev.hub.gateway;
 
+import dev.hub.auth.Ban;
+import dev.hub.auth.BanStore;
 import dev.hub.auth.BearerTokens;
 import dev.hub.auth.ConnectionCounter;
 import dev.hub.auth.Identity;
@@ -17,6 +19,7 @@ import dev.hub.protocol.ProtocolException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -24,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who may open a session, the same for {@code /ws} and {@code /sse}. Checks, in order: draining (503), origin
- * (403), connections from the address (429), identity (401 for a bad token, 400 for a bad {@code ?user=});
- * only then is the session opened, so nothing is registered for a refusal. It works on the bare request, so
+ * (403), connections from the address (429), identity (401 for a bad token, 400 for a bad {@code ?user=}), a ban
+ * on that identity's user (403, read from this node's copy of the bans, without waiting); only then is the session opened, so nothing is registered for a refusal. It works on the bare request, so
  * that {@code /ws} can be taken before Vert.x Web's router (an upgrade needs none of its per-request work), and
  * counts its own refusals in {@code hub_errors_total}.
  */
@@ -42,6 +45,7 @@ final class Admission {
   private final Optional<TokenVerifier> verifier;
   private final ClientAddress clientAddress;
   private final HubMetrics metrics;
+  private final BanStore bans;
 
   Admission(GatewayPorts ports) {
     this.metrics = ports.metrics();
@@ -49,6 +53,7 @@ final class Admission {
     this.origins = ports.origins();
     this.connections = ports.connections();
     this.verifier = ports.verifier();
+    this.bans = ports.bans();
     this.clientAddress = new ClientAddress(ports.config().http().trustedProxies());
   }
 
@@ -75,6 +80,7 @@ final class Admission {
       return;
     }
     identify(request)
+        .compose(this::notBanned)
         .compose(identity -> open.apply(request, new Admitted(identity, address)))
         .onFailure(e -> {
           connections.release(address);
@@ -97,6 +103,20 @@ final class Admission {
     metrics.error(code);
     request.response().setStatusCode(status).putHeader("content-type", "application/json")
         .end(Buffer.buffer(Json.encodeToUtf8(new HttpReplies.ErrorBody(code.wire(), message))));
+  }
+
+  /**
+   * The identity, unless its user is banned: the user a token's {@code sub} names, or {@code ?user=} with auth
+   * off; an anonymous session has a name of its own, which no ban can know in advance.
+   */
+  private Future<Identity> notBanned(Identity identity) {
+    Ban ban = identity.user() == null ? null : bans.banOf(identity.user());
+    if (ban == null) {
+      return Future.succeededFuture(identity);
+    }
+    metrics.banRefused();
+    return Future.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
+        "banned until " + Instant.ofEpochMilli(ban.until())));
   }
 
   /** The token's identity with auth on; with auth off, the {@code ?user=} name or an anonymous one. */

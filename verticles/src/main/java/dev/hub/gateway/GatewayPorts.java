@@ -1,5 +1,6 @@
 package dev.hub.gateway;
 
+import dev.hub.auth.BanStore;
 import dev.hub.auth.ConnectionCounter;
 import dev.hub.auth.OriginPolicy;
 import dev.hub.auth.TokenVerifier;
@@ -23,9 +24,10 @@ import java.util.Optional;
  * @param verifier checks clients' tokens; empty with auth off
  * @param requests where {@code request} frames go: the NATS bridge, or {@link RequestRelay#UNAVAILABLE}
  * @param sessions where each gateway lists its sessions for node-wide work
+ * @param bans the users refused at the upgrade
  */
 public record GatewayPorts(HubConfig config, NodeIdentity identity, NodeState state, PresenceService presence,
     RoomBroker broker, RoomHistory history, RoomPublisher publisher, HubMetrics metrics, BatchPolicy batchPolicy,
     Optional<TokenVerifier> verifier, ConnectionCounter connections, OriginPolicy origins, RequestRelay requests,
-    VertxInternals internals, ApiRoutes api, NodeSessions sessions) {
+    VertxInternals internals, ApiRoutes api, NodeSessions sessions, BanStore bans) {
 }

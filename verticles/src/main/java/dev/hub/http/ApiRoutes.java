@@ -166,7 +166,7 @@ public final class ApiRoutes {
   }
 
   /** The {@code limit} parameter, cut to the maximum; 0 after answering 400 for a bad one. */
-  private static int limit(RoutingContext ctx) {
+  static int limit(RoutingContext ctx) {
     String limitParam = ctx.request().getParam("limit");
     if (limitParam == null) {
       return DEFAULT_ROOMS_LIMIT;

@@ -1,5 +1,7 @@
 package dev.hub.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.hub.auth.Ban;
 import dev.hub.control.ControlService;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.EventsBody;
@@ -10,20 +12,34 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control API of PROTOCOL.md section 7, for services: disconnect a user or a session, join or remove a
- * user's sessions to or from a room, and publish one event to many rooms. Each works from any node against
+ * The control API of PROTOCOL.md section 7, for services: disconnect (and ban) a user or disconnect a session,
+ * lift and list bans, join or remove a user's sessions to or from a room, and publish one event to many rooms. Each works from any node against
  * sessions on any node and answers with what it reached. Mounted behind the guard of {@code /api/*}.
  */
 final class ControlRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(ControlRoutes.class);
 
-  private record Reached(int sessions) {
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  private record Reached(int sessions, Long bannedUntil) {
+    Reached(int sessions) {
+      this(sessions, null);
+    }
   }
+
+  private record Lifted(String user, boolean lifted) {
+  }
+
+  private record BanPage(List<Ban> bans) {
+  }
+
+  /** The longest user name a token's {@code sub} may be, and so the longest a ban names. */
+  private static final int MAX_USER_CHARS = 256;
 
   private record PublishedToRooms(String id, int rooms) {
   }
@@ -38,7 +54,15 @@ final class ControlRoutes {
 
   void mount(Router router) {
     router.post("/api/users/:user/disconnect")
-        .handler(ctx -> reached(ctx, control.disconnectUser(ctx.pathParam("user"))));
+        .handler(BodyHandler.create(false).setBodyLimit(ports.config().limits().maxFrameBytes()))
+        .handler(this::disconnectUser);
+    router.delete("/api/users/:user/ban").handler(this::lift);
+    router.get("/api/bans").handler(ctx -> {
+      int limit = ApiRoutes.limit(ctx);
+      if (limit > 0) {
+        HttpReplies.json(ctx, 200, new BanPage(control.bans(limit)));
+      }
+    });
     router.post("/api/sessions/:session/disconnect")
         .handler(ctx -> reached(ctx, control.disconnectSession(ctx.pathParam("session"))));
     router.post("/api/users/:user/rooms/:room").handler(ctx -> inRoom(ctx, control::joinUser));
@@ -46,6 +70,44 @@ final class ControlRoutes {
     router.post("/api/events")
         .handler(BodyHandler.create(false).setBodyLimit(ports.config().limits().maxFrameBytes()))
         .handler(this::publish);
+  }
+
+  /** Today's disconnect without a body; with {@code {"banForMs":N}}, a ban first (PROTOCOL.md section 6). */
+  private void disconnectUser(RoutingContext ctx) {
+    String user = ctx.pathParam("user");
+    Long banForMs;
+    try {
+      banForMs = FrameParser.parseBanForMs(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
+          ports.config().auth().maxBanMs());
+    } catch (ProtocolException e) {
+      HttpReplies.error(ctx, e.code(), e.getMessage());
+      return;
+    }
+    if (banForMs == null) {
+      reached(ctx, control.disconnectUser(user));
+    } else if (validUser(ctx, user)) {
+      control.banUser(user, banForMs)
+          .onSuccess(banned -> HttpReplies.json(ctx, 200, new Reached(banned.sessions(), banned.ban().until())))
+          .onFailure(e -> failed(ctx, e));
+    }
+  }
+
+  private void lift(RoutingContext ctx) {
+    String user = ctx.pathParam("user");
+    if (validUser(ctx, user)) {
+      control.liftBan(user)
+          .onSuccess(lifted -> HttpReplies.json(ctx, 200, new Lifted(user, lifted)))
+          .onFailure(e -> failed(ctx, e));
+    }
+  }
+
+  /** A name a token's {@code sub} could hold; else 400, so that no ban keeps a name no one can have. */
+  private static boolean validUser(RoutingContext ctx, String user) {
+    if (user == null || user.isEmpty() || user.length() > MAX_USER_CHARS) {
+      HttpReplies.error(ctx, ErrorCode.BAD_FRAME, "a user is 1 to " + MAX_USER_CHARS + " characters");
+      return false;
+    }
+    return true;
   }
 
   private void inRoom(RoutingContext ctx, BiFunction<String, String, Future<Integer>> action) {

@@ -29,6 +29,7 @@ public final class HubMetrics implements PublishMeter {
   private final Counter batches;
   private final Counter duplicates;
   private final Counter vouches;
+  private final Counter banRefusals;
   private final Map<RoomPublisher.Source, Counter> published = new EnumMap<>(RoomPublisher.Source.class);
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   /** By label: the protocol's own close codes and {@link #OTHER}, so a client cannot add labels. */
@@ -47,6 +48,8 @@ public final class HubMetrics implements PublishMeter {
         .description("Publishes dropped as repeats within the dedup window").register(registry);
     vouches = Counter.builder("hub.presence.vouches")
         .description("Times this node vouched for all its sessions in presence").register(registry);
+    banRefusals = Counter.builder("hub.bans.refused")
+        .description("Upgrades to /ws and /sse refused because their user is banned").register(registry);
     for (RoomPublisher.Source source : RoomPublisher.Source.values()) {
       published.put(source, Counter.builder("hub.events.published").tag("source", source.name().toLowerCase())
           .description("Events accepted for delivery").register(registry));
@@ -101,6 +104,17 @@ public final class HubMetrics implements PublishMeter {
 
   public void presenceVouched() {
     vouches.increment();
+  }
+
+  /** An upgrade of a banned user refused (also counted in {@code hub_errors_total{code="forbidden"}}). */
+  public void banRefused() {
+    banRefusals.increment();
+  }
+
+  /** The bans in force as this node knows them, read at each scrape. */
+  public void bansInForce(IntSupplier inForce) {
+    Gauge.builder("hub.bans", inForce, IntSupplier::getAsInt).strongReference(true)
+        .description("Bans in force (POST /api/users/{user}/disconnect with banForMs)").register(registry);
   }
 
   /** Whether frames are written through Vert.x internals (1) or the public API only (0). */

@@ -76,6 +76,28 @@ public final class FrameParser {
     return new EventsBody(List.copyOf(names), event(root), data(root), clientId(root));
   }
 
+  /**
+   * The optional body of {@code POST /api/users/{user}/disconnect}: {@code {"banForMs":N}} with N a whole number
+   * from 1 to {@code maxBanMs}. An empty body, or one without {@code banForMs}, bans nobody.
+   *
+   * @return the ban's length, or {@code null} for none
+   */
+  public static Long parseBanForMs(byte[] utf8, long maxBanMs) {
+    if (utf8.length == 0) {
+      return null;
+    }
+    JsonNode banForMs = readObject(utf8).get("banForMs");
+    if (banForMs == null) {
+      return null;
+    }
+    if (!banForMs.isNumber() || !banForMs.canConvertToExactIntegral() || !banForMs.canConvertToLong()
+        || banForMs.longValue() < 1 || banForMs.longValue() > maxBanMs) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "banForMs must be a whole number of ms from 1 to "
+          + maxBanMs);
+    }
+    return banForMs.longValue();
+  }
+
   private static JsonNode readObject(byte[] utf8) {
     if (!isUtf8(utf8)) {
       throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON: the text is not UTF-8");

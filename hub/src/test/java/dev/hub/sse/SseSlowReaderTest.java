@@ -52,10 +52,22 @@ class SseSlowReaderTest {
 
   @Test
   void stalledStreamsClosedAsSlowConsumersAreClosedDownToTheirTcpConnection(Vertx vertx) throws IOException {
+    stalledStreamsAreClosedDownToTheirTcpConnection(vertx);
+  }
+
+  /** On the public API alone a dropped stream's close waits behind its writes: the idle timeout ends it. */
+  @Test
+  void withoutVertxInternalsTheIdleTimeoutClosesThem(Vertx vertx) throws IOException {
+    stalledStreamsAreClosedDownToTheirTcpConnection(vertx, "http.vertxInternals", "false",
+        "heartbeat.intervalMs", "500", "http.idleTimeoutMs", "2000");
+  }
+
+  private static void stalledStreamsAreClosedDownToTheirTcpConnection(Vertx vertx, String... config)
+      throws IOException {
     String room = "slow-sse";
     long transportsBefore = HeapCensus.liveInstances(SseTransport.class);
     List<StalledClient> streams = new ArrayList<>();
-    try (TestHub hub = TestHub.start(vertx); WsClient publisher = hub.connect("user=publisher")) {
+    try (TestHub hub = TestHub.start(vertx, config); WsClient publisher = hub.connect("user=publisher")) {
       publisher.join(room);
       for (int i = 0; i < STALLED_STREAMS; i++) {
         StalledClient stream = StalledClient.open(hub.port(), "/sse?rooms=" + room + "&user=stalled-" + i);

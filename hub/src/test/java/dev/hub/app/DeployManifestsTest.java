@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.hub.config.HubConfig;
+import dev.hub.test.RawHttp;
 import dev.hub.test.TestHub;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -43,6 +44,8 @@ class DeployManifestsTest {
   private static final YAMLMapper YAML = new YAMLMapper();
   /** What a variable taken from a Secret stands for here: long enough for auth.secret and auth.apiKey. */
   private static final String FROM_SECRET = "a-stand-in-for-a-secret-of-32-bytes";
+  /** An address Kubernetes could give a pod, which its probes send as {@code Host}. */
+  private static final String POD_ADDRESS = "10.244.1.17";
 
   /** One file's {@code HUB_*} variables: name to literal value, {@code null} where the platform fills it in. */
   private record Variables(Path file, Map<String, String> values) {
@@ -88,6 +91,9 @@ class DeployManifestsTest {
     try (TestHub hub = TestHub.start(vertx)) {
       for (String path : paths) {
         assertEquals(200, hub.get(path).statusCode(), () -> path + " on a serving hub");
+        // The kubelet names the pod's address as Host: the probes answer it even with auth off (HostPolicy).
+        assertEquals(200, RawHttp.get(hub.port(), path, POD_ADDRESS + ":" + hub.port(), Map.of()).status(),
+            () -> path + " probed by the pod's address");
       }
     }
   }

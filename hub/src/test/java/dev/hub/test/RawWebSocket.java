@@ -88,9 +88,11 @@ public final class RawWebSocket implements AutoCloseable {
 
   private void sendHandshake(int port, String query, Map<String, String> headers) throws IOException {
     String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    // A Host among the headers replaces the socket's own address: a page whose DNS name was rebound sends its own.
+    boolean ownHost = headers.keySet().stream().anyMatch("Host"::equalsIgnoreCase);
     StringBuilder request = new StringBuilder("GET /ws" + (query.isEmpty() ? "" : "?" + query)
-        + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+        + " HTTP/1.1\r\n" + (ownHost ? "" : "Host: 127.0.0.1:" + port + "\r\n")
+        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
         + "\r\nSec-WebSocket-Version: 13\r\n");
     headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
     OutputStream out = socket.getOutputStream();

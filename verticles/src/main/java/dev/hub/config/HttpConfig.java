@@ -11,24 +11,34 @@ import java.util.List;
  * @param allowedOrigins browser origins allowed to connect and call the API; empty: any while auth is on, only
  *     loopback pages while it is off. Requests without an {@code Origin} header (non-browser clients) are not
  *     held to it
+ * @param allowedHosts host names or addresses (no port) a request's {@code Host} may name besides loopback ones
+ *     while auth is off; with auth on any {@code Host} is served
  * @param trustedProxies CIDRs (or single addresses) of the proxies whose {@code X-Forwarded-For} names the
  *     client; from any other peer the header is ignored
+ * @param idleTimeoutMs a connection on which nothing is read and no write completes for this long is closed;
+ *     0: never
  * @param vertxInternals whether the WebSocket hot path may reach into Vert.x internals (probed at start; the
  *     public API is used when the probe fails or this is false)
  */
-public record HttpConfig(String host, int port, List<String> allowedOrigins, List<String> trustedProxies,
-    boolean vertxInternals) {
+public record HttpConfig(String host, int port, List<String> allowedOrigins, List<String> allowedHosts,
+    List<String> trustedProxies, long idleTimeoutMs, boolean vertxInternals) {
 
   /** Loopback: a hub with auth off must not be exposed by accident. */
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** The port a single node listens on. */
   public static final int DEFAULT_PORT = 8080;
+  /**
+   * 90 s: three heartbeat intervals, so a reader that reads is never cut (each ping or {@code : hb} completes a
+   * write), while a client that stopped reading holds its buffers a minute and a half at most.
+   */
+  public static final long DEFAULT_IDLE_TIMEOUT_MS = 90_000;
   /** On: frames are written without re-encoding and flushes are consolidated; off only to rule them out. */
   public static final boolean DEFAULT_VERTX_INTERNALS = true;
 
-  /** No allow-list, no trusted proxies: every peer is its own client. */
+  /** No allow-lists, no trusted proxies: every peer is its own client; with auth off only loopback hosts. */
   public static HttpConfig defaults() {
-    return new HttpConfig(DEFAULT_HOST, DEFAULT_PORT, List.of(), List.of(), DEFAULT_VERTX_INTERNALS);
+    return new HttpConfig(DEFAULT_HOST, DEFAULT_PORT, List.of(), List.of(), List.of(), DEFAULT_IDLE_TIMEOUT_MS,
+        DEFAULT_VERTX_INTERNALS);
   }
 
   /** Whether the listener is reachable only from this machine. */
@@ -42,8 +52,23 @@ public record HttpConfig(String host, int port, List<String> allowedOrigins, Lis
     HubConfig.require(problems, allowedOrigins != null
         && allowedOrigins.stream().allMatch(o -> o != null && o.matches("https?://[^/\\s]+")),
         "http.allowedOrigins", "must be a list of origins like https://app.example.com");
+    HubConfig.require(problems, allowedHosts != null && allowedHosts.stream().allMatch(HttpConfig::isHost),
+        "http.allowedHosts", "must be a list of host names or addresses without a port, like hub.example.com");
+    HubConfig.require(problems, idleTimeoutMs == 0 || idleTimeoutMs >= 100 && idleTimeoutMs <= Integer.MAX_VALUE,
+        "http.idleTimeoutMs", "must be 0 (never) or 100 to " + Integer.MAX_VALUE);
     HubConfig.require(problems, trustedProxies != null && trustedProxies.stream().allMatch(HttpConfig::isCidr),
         "http.trustedProxies", "must be a list of addresses or CIDRs like 10.0.0.0/8");
+  }
+
+  /** A DNS name, or an IP literal (an IPv6 one in brackets or not), without a port. */
+  private static boolean isHost(String value) {
+    if (value == null) {
+      return false;
+    }
+    String bare = value.startsWith("[") && value.endsWith("]") ? value.substring(1, value.length() - 1) : value;
+    return NetUtil.isValidIpV4Address(bare) || NetUtil.isValidIpV6Address(bare)
+        || value.matches("(?i)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.?")
+        && value.length() <= 253;
   }
 
   /** An IP literal (no name: nothing is looked up), optionally with a prefix that fits it. */

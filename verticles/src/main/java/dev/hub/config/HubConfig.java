@@ -50,6 +50,10 @@ public record HubConfig(
     require(problems, auth.enabled() || auth.allowAnonymous() || http.isLoopback(), "http.host",
         "listening on " + http.host() + " with auth off would let anyone connect; set auth.secret or "
             + "auth.publicKey, or auth.allowAnonymous: true on purpose");
+    // Each heartbeat completes a write on every reader's connection, so a reader that reads is never idle for two.
+    require(problems, http.idleTimeoutMs() == 0 || http.idleTimeoutMs() >= 2 * heartbeat.intervalMs(),
+        "http.idleTimeoutMs", "must be 0 (never) or at least twice heartbeat.intervalMs (" + 2 * heartbeat.intervalMs()
+            + "), or connections that only carry heartbeats would be cut");
     nats.validate(problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0));

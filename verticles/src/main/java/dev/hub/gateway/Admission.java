@@ -13,11 +13,9 @@ import dev.hub.http.HttpReplies;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.node.NodeState;
 import dev.hub.protocol.ErrorCode;
-import dev.hub.protocol.Json;
 import dev.hub.protocol.Names;
 import dev.hub.protocol.ProtocolException;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Instant;
 import java.util.Optional;
@@ -97,12 +95,10 @@ final class Admission {
 
   /** An HTTP error answer as the API gives them (PROTOCOL.md section 7), counted by its code. */
   private void refuse(HttpServerRequest request, int status, ErrorCode code, String message) {
-    if (request.response().ended()) {
-      return;
+    if (!request.response().ended()) {
+      metrics.error(code);
+      HttpReplies.error(request, status, code, message);
     }
-    metrics.error(code);
-    request.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(Buffer.buffer(Json.encodeToUtf8(new HttpReplies.ErrorBody(code.wire(), message))));
   }
 
   /**

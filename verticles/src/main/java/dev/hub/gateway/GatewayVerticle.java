@@ -1,7 +1,10 @@
 package dev.hub.gateway;
 
+import dev.hub.auth.HostPolicy;
 import dev.hub.control.SessionCommand;
+import dev.hub.http.HttpReplies;
 import dev.hub.http.StaticRoutes;
+import dev.hub.protocol.ErrorCode;
 import dev.hub.session.BatchScheduler;
 import dev.hub.session.TurnFlusher;
 import io.vertx.core.Future;
@@ -10,11 +13,14 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP server of one event loop: {@code /ws}, the HTTP API, health and metrics. Owns the sessions it
- * accepted, their local room membership and their heartbeat. Deployed once per event loop.
+ * accepted, their local room membership and their heartbeat. Deployed once per event loop. Every request and
+ * upgrade passes the {@link HostPolicy} first, and every connection the idle timeout ({@code http.idleTimeoutMs}).
  */
 public final class GatewayVerticle extends VerticleBase {
   private final GatewayPorts ports;
@@ -52,6 +58,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/sse").handler(new SseEndpoint(ports, admission, sessions, requests)::open);
     StaticRoutes.mount(router);
 
+    HostPolicy hosts = new HostPolicy(ports.config().http().allowedHosts(), ports.config().auth().enabled());
     // No h2c and no WebSocket compression: neither handler then sits in every connection's pipeline. Compression
     // would deflate each event again for every recipient and keep a deflater per connection, what encoding
     // once per node avoids; nats-server and Socket.IO leave it off by default for the same reasons.
@@ -60,15 +67,27 @@ public final class GatewayVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
-        .setIdleTimeout(0);
+        // Idle: nothing read and no write completed. Vert.x then drops the connection outright, with whatever a
+        // client that stopped reading left queued; a reader that reads completes a write each heartbeat.
+        .setIdleTimeout((int) ports.config().http().idleTimeoutMs())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     server = vertx.createHttpServer(options).requestHandler(request -> {
-      if (request.method() == HttpMethod.GET && "/ws".equals(request.path())) {
+      if (!HostPolicy.exempt(request.path()) && !hosts.allows(request.getHeader("Host"))) {
+        refuseHost(request);
+      } else if (request.method() == HttpMethod.GET && "/ws".equals(request.path())) {
         webSockets.upgrade(request);
       } else {
         router.handle(request);
       }
     });
     return server.listen(port, ports.config().http().host()).onSuccess(s -> ports.sessions().add(this));
+  }
+
+  /** PROTOCOL.md section 6: 403 for a {@code Host} that is not this machine's nor an allowed one, with auth off. */
+  private void refuseHost(HttpServerRequest request) {
+    ports.metrics().error(ErrorCode.FORBIDDEN);
+    HttpReplies.error(request, ErrorCode.FORBIDDEN.httpStatus(), ErrorCode.FORBIDDEN,
+        "host not allowed: with auth off, only loopback hosts and http.allowedHosts are served");
   }
 
   /**

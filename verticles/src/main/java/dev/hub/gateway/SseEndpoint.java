@@ -6,6 +6,7 @@ import dev.hub.protocol.Names;
 import dev.hub.protocol.ProtocolException;
 import dev.hub.session.Session;
 import dev.hub.session.SseTransport;
+import dev.hub.session.VertxInternals;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -28,6 +29,7 @@ final class SseEndpoint {
   private final ClientRequests requests;
   private final int maxRooms;
   private final int maxQueuedBytes;
+  private final VertxInternals internals;
 
   SseEndpoint(GatewayPorts ports, Admission admission, ShardSessions sessions, ClientRequests requests) {
     this.admission = admission;
@@ -35,6 +37,7 @@ final class SseEndpoint {
     this.requests = requests;
     this.maxRooms = ports.config().limits().maxRoomsPerSession();
     this.maxQueuedBytes = ports.config().limits().maxQueuedBytes();
+    this.internals = ports.internals();
   }
 
   void open(RoutingContext ctx) {
@@ -60,7 +63,7 @@ final class SseEndpoint {
         .putHeader("X-Accel-Buffering", "no");
     response.setWriteQueueMaxSize(maxQueuedBytes);
     response.write(RETRY);
-    Session session = sessions.open(new SseTransport(response), admitted.identity(), admitted.address());
+    Session session = sessions.open(new SseTransport(request, internals), admitted.identity(), admitted.address());
     response.closeHandler(v -> sessions.gone(session, 1000));
     String lastEventId = request.getHeader("Last-Event-ID");
     if (lastEventId == null) {

@@ -3,6 +3,7 @@ package dev.hub.http;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.Json;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 /** JSON answers of the HTTP API, errors shaped as PROTOCOL.md section 7 says. */
@@ -37,5 +38,17 @@ public final class HttpReplies {
     }
     ctx.put(ERROR_CODE, code);
     json(ctx, status, new ErrorBody(code.wire(), message));
+  }
+
+  /**
+   * An error on a bare request, before or without Vert.x Web's router (an upgrade, a refused {@code Host}); the
+   * caller counts it, since no routing context carries its code to the metrics.
+   */
+  public static void error(HttpServerRequest request, int status, ErrorCode code, String message) {
+    if (request.response().ended()) {
+      return;
+    }
+    request.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(Buffer.buffer(Json.encodeToUtf8(new ErrorBody(code.wire(), message))));
   }
 }

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  *       that built the WebSocket connection, which captured the HTTP request, its connection (with a 4 KiB
  *       queue), response, header maps and routing context: about 6 KiB of an idle connection's ten. The
  *       function runs once, when the handler is added, so clearing it afterwards changes nothing else.</li>
+ *   <li>An SSE stream closed as a slow consumer drops its connection at once, freeing what its reader left
+ *       unread; the public close waits for that to be written first, until the idle timeout.</li>
  * </ul>
  */
 public final class VertxInternals {
@@ -98,6 +100,22 @@ public final class VertxInternals {
       } catch (IllegalAccessException e) {
         throw new IllegalStateException("VertxHandler.connectionFactory was probed writable", e);
       }
+    }
+  }
+
+  /**
+   * Drops an HTTP connection at once, with whatever it still had queued. The public {@code close()} is queued
+   * behind what was written before it, and waits for it to be flushed, which a client that never reads never
+   * lets happen; on the public API only the server's idle timeout ({@code http.idleTimeoutMs}) then ends it.
+   */
+  public void drop(HttpConnection connection) {
+    if (active() && connection instanceof HttpServerConnection server) {
+      // Vert.x's own handler, last in the pipeline, would queue a close behind the writes again: close from the
+      // first handler, so the close goes straight to the socket and only the handlers before Vert.x's see it.
+      var first = server.channelHandlerContext().pipeline().firstContext();
+      (first != null ? first : server.channelHandlerContext()).close();
+    } else {
+      connection.close();
     }
   }
 

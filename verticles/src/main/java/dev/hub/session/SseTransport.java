@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -50,7 +51,7 @@ public final class SseTransport implements Transport {
   public void frame(EncodedFrame frame) {
     String text = frame.text();
     if (text.startsWith(EVENT_PREFIX)) {
-      response.write(message(text));
+      response.write(Buffer.buffer(frame.translated(SseTransport::message)));
     } else if (text.startsWith(BYE_PREFIX)) {
       response.write("event: bye\ndata: " + text + "\n\n");
     }
@@ -58,11 +59,11 @@ public final class SseTransport implements Transport {
 
   @Override
   public void batch(List<EncodedFrame> events) {
-    StringBuilder messages = new StringBuilder();
+    Buffer messages = Buffer.buffer();
     for (EncodedFrame event : events) {
-      messages.append(message(event.text()));
+      messages.appendBytes(event.translated(SseTransport::message));
     }
-    response.write(messages.toString());
+    response.write(messages);
   }
 
   @Override
@@ -104,7 +105,8 @@ public final class SseTransport implements Transport {
     return closed || response.ended() || response.closed();
   }
 
-  private static String message(String eventFrame) {
+  /** An event frame as one SSE message: made once per broadcast on this node, whatever its readers. */
+  private static byte[] message(String eventFrame) {
     JsonNode event;
     try {
       event = Json.MAPPER.readTree(eventFrame);
@@ -121,7 +123,7 @@ public final class SseTransport implements Transport {
     if (event.has("from")) {
       data.set("from", event.get("from"));
     }
-    return "id: " + event.get("id").asText() + "\nevent: " + event.get("event").asText() + "\ndata: "
-        + Json.encode(data) + "\n\n";
+    return ("id: " + event.get("id").asText() + "\nevent: " + event.get("event").asText() + "\ndata: "
+        + Json.encode(data) + "\n\n").getBytes(StandardCharsets.UTF_8);
   }
 }

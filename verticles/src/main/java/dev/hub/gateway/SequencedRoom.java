@@ -44,7 +44,7 @@ final class SequencedRoom {
    * How long a gap that the history no longer holds is waited for before the members skip it: its events may
    * still be on their way from the nodes that kept them, behind a burst the history has already overwritten.
    */
-  static final long GAP_GIVE_UP_MS = 1000;
+  static final long GAP_GIVE_UP_MS = 3000;
   /** Reads of a gap that fail are tried this often (with a doubling wait) before the members skip it. */
   static final int REPAIR_ATTEMPTS = 4;
   /** Lines this room left, remembered so that their late events are dropped without asking again. */

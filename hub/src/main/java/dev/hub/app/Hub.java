@@ -8,6 +8,7 @@ import dev.hub.auth.TokenVerifier;
 import dev.hub.cluster.ClusterRoomBroker;
 import dev.hub.cluster.HazelcastBans;
 import dev.hub.cluster.HazelcastDedup;
+import com.hazelcast.core.HazelcastInstance;
 import dev.hub.cluster.HazelcastHistory;
 import dev.hub.cluster.HazelcastPresenceStore;
 import dev.hub.cluster.NodeFailureCleanup;
@@ -132,32 +133,54 @@ public final class Hub {
       Vertx vertx = clustered.vertx();
       VertxShare share = VertxShare.owned(vertx);
       var hazelcast = clustered.manager().getHazelcastInstance();
-      HazelcastPresenceStore store = new HazelcastPresenceStore(vertx, hazelcast);
-      ClusterRoomBroker broker = new ClusterRoomBroker(vertx, hazelcast, identity.name(),
-          config.cluster().failureDetectionMs());
-      Supplier<Readiness> cluster = () -> !hazelcast.getLifecycleService().isRunning()
-          ? Readiness.down("not a member of the cluster")
-          : !broker.synced().isComplete() ? Readiness.down("learning the other nodes' rooms") : Readiness.UP;
-      HazelcastBans bans = new HazelcastBans(vertx, hazelcast, identity.name());
-      Shared shared = new Shared(store, broker, new HazelcastDedup(vertx, hazelcast, config.dedup()),
-          new HazelcastHistory(vertx, hazelcast, config.history(), config.cluster().quorum(),
-              config.cluster().failureDetectionMs()), cluster, store::isOldestMember, bans);
-      List<Supplier<Future<Void>>> beforeClose = new ArrayList<>();
-      beforeClose.add(bans::stop);
-      return broker.start()
-          // The bans are read whole before the first upgrade is checked against them.
-          .compose(v -> bans.start())
-          .compose(v -> wire(share, config, identity, publicKey, port, eventLoops, shared, beforeClose))
-          .onSuccess(hub -> {
-            NodeFailureCleanup cleanup = new NodeFailureCleanup(hazelcast, store, hub.presence);
-            cleanup.start();
-            beforeClose.add(() -> {
-              cleanup.stop();
-              return broker.stop();
-            });
-          })
+      // Each part asks Hazelcast for its structures, which waits for the cluster to create their proxies: off
+      // the event loop.
+      return vertx.executeBlocking(() -> clusterParts(vertx, hazelcast, config, identity), false)
+          .compose(parts -> startClustered(share, config, identity, publicKey, port, eventLoops, hazelcast, parts))
           .recover(failure -> share.release().transform(v -> Future.failedFuture(failure)));
     });
+  }
+
+  /** A cluster member's parts that share state through Hazelcast. */
+  private record ClusterParts(HazelcastPresenceStore store, ClusterRoomBroker broker, HazelcastBans bans,
+      Shared shared) {
+  }
+
+  private static ClusterParts clusterParts(Vertx vertx, HazelcastInstance hazelcast, HubConfig config,
+      NodeIdentity identity) {
+    HazelcastPresenceStore store = new HazelcastPresenceStore(vertx, hazelcast);
+    ClusterRoomBroker broker = new ClusterRoomBroker(vertx, hazelcast, identity.name(),
+        config.cluster().failureDetectionMs());
+    Supplier<Readiness> cluster = () -> !hazelcast.getLifecycleService().isRunning()
+        ? Readiness.down("not a member of the cluster")
+        : !broker.synced().isComplete() ? Readiness.down("learning the other nodes' rooms") : Readiness.UP;
+    HazelcastBans bans = new HazelcastBans(vertx, hazelcast, identity.name());
+    Shared shared = new Shared(store, broker, new HazelcastDedup(vertx, hazelcast, config.dedup()),
+        new HazelcastHistory(vertx, hazelcast, config.history(), config.cluster().quorum(),
+            config.cluster().failureDetectionMs()), cluster, store::isOldestMember, bans);
+    return new ClusterParts(store, broker, bans, shared);
+  }
+
+  private static Future<Hub> startClustered(VertxShare share, HubConfig config, NodeIdentity identity,
+      String publicKey, int port, int eventLoops, HazelcastInstance hazelcast, ClusterParts parts) {
+    HazelcastPresenceStore store = parts.store();
+    ClusterRoomBroker broker = parts.broker();
+    HazelcastBans bans = parts.bans();
+    Shared shared = parts.shared();
+    List<Supplier<Future<Void>>> beforeClose = new ArrayList<>();
+    beforeClose.add(bans::stop);
+    return broker.start()
+        // The bans are read whole before the first upgrade is checked against them.
+        .compose(v -> bans.start())
+        .compose(v -> wire(share, config, identity, publicKey, port, eventLoops, shared, beforeClose))
+        .onSuccess(hub -> {
+          NodeFailureCleanup cleanup = new NodeFailureCleanup(hazelcast, store, hub.presence);
+          cleanup.start();
+          beforeClose.add(() -> {
+            cleanup.stop();
+            return broker.stop();
+          });
+        });
   }
 
   /**

@@ -100,6 +100,10 @@ public final class HazelcastHistory implements RoomHistory {
 
   @Override
   public Future<Appended> append(String room, KeptEvent.Draft event) {
+    if (quorum > 0 && LogLine.members(hazelcast).size() < quorum) {
+      // This node's side is below the quorum: refused at once, not held until a partition's owner answers.
+      return Future.failedFuture(belowQuorum());
+    }
     Waiting waiting = new Waiting(event, vertx.getOrCreateContext(), Promise.promise());
     appends.add(room, waiting);
     return waiting.appended().future();
@@ -114,8 +118,7 @@ public final class HazelcastHistory implements RoomHistory {
       if (failure != null) {
         batch.forEach(w -> w.context().runOnContext(v -> w.appended().fail(failure)));
       } else if (outcome.refused()) {
-        ProtocolException refused = new ProtocolException(ErrorCode.UNAVAILABLE,
-            "this side of the cluster is below cluster.quorum and keeps no history now; send it again later");
+        ProtocolException refused = belowQuorum();
         batch.forEach(w -> w.context().runOnContext(v -> w.appended().fail(refused)));
       } else {
         List<String> gone = new ArrayList<>(outcome.witnesses());
@@ -136,6 +139,11 @@ public final class HazelcastHistory implements RoomHistory {
       }
     });
     return done.future();
+  }
+
+  private static ProtocolException belowQuorum() {
+    return new ProtocolException(ErrorCode.UNAVAILABLE,
+        "this side of the cluster is below cluster.quorum and keeps no history now; send it again later");
   }
 
   /** An append that may not have reached its backup: acknowledged if the line that goes on holds it. */

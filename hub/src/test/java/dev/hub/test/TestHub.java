@@ -1,7 +1,7 @@
 package dev.hub.test;
 
 import dev.hub.app.ConfigLoader;
-import dev.hub.app.Hub;
+import dev.hub.boot.Hub;
 import dev.hub.config.HubConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;

@@ -1,4 +1,4 @@
-package dev.hub.app;
+package dev.hub.boot;
 
 import dev.hub.auth.ConnectionCounter;
 import dev.hub.auth.OriginPolicy;

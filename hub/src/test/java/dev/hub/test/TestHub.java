@@ -45,6 +45,16 @@ public final class TestHub implements AutoCloseable {
     }
   }
 
+  /** As {@link #start(Vertx, String...)}, with an embedding application's own hooks. */
+  public static TestHub start(Vertx vertx, dev.hub.api.Hooks hooks, String... overrides) {
+    try {
+      return new TestHub(Hub.start(config(overrides), vertx, hooks).await(60, TimeUnit.SECONDS),
+          WsClient.clientOn(vertx));
+    } catch (Exception e) {
+      throw new IllegalStateException("hub did not start", e);
+    }
+  }
+
   /** Starts a cluster member on a clustered Vert.x of its own without waiting, so several can start together. */
   public static io.vertx.core.Future<Hub> startAsync(String... overrides) {
     return Hub.start(config(overrides));

@@ -19,14 +19,16 @@ public record HubConfig(
     ShutdownConfig shutdown,
     ClusterConfig cluster,
     AuthConfig auth,
-    NatsConfig nats) {
+    NatsConfig nats,
+    HooksConfig hooks) {
 
   /** The embedded defaults: a single node on 127.0.0.1:8080. */
   public static HubConfig defaults() {
     return new HubConfig(NodeConfig.defaults(), HttpConfig.defaults(), HeartbeatConfig.defaults(),
         LimitsConfig.defaults(), PresenceConfig.defaults(), BatchConfig.defaults(), HistoryConfig.defaults(),
         DedupConfig.defaults(),
-        ShutdownConfig.defaults(), ClusterConfig.defaults(), AuthConfig.defaults(), NatsConfig.defaults());
+        ShutdownConfig.defaults(), ClusterConfig.defaults(), AuthConfig.defaults(), NatsConfig.defaults(),
+        HooksConfig.defaults());
   }
 
   /**
@@ -51,6 +53,7 @@ public record HubConfig(
         "listening on " + http.host() + " with auth off would let anyone connect; set auth.secret or "
             + "auth.publicKey, or auth.allowAnonymous: true on purpose");
     nats.validate(problems);
+    hooks.validate(problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0));
     }

@@ -5,6 +5,7 @@ import dev.hub.auth.OriginPolicy;
 import dev.hub.auth.TokenVerifier;
 import dev.hub.config.HubConfig;
 import dev.hub.history.RoomHistory;
+import dev.hub.hooks.BackendHooks;
 import dev.hub.http.ApiRoutes;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.node.NodeIdentity;
@@ -23,9 +24,10 @@ import java.util.Optional;
  * @param verifier checks clients' tokens; empty with auth off
  * @param requests where {@code request} frames go: the NATS bridge, or {@link RequestRelay#UNAVAILABLE}
  * @param sessions where each gateway lists its sessions for node-wide work
+ * @param hooks the hooks that decide connects, joins and publishes ({@link BackendHooks#NONE} for none)
  */
 public record GatewayPorts(HubConfig config, NodeIdentity identity, NodeState state, PresenceService presence,
     RoomBroker broker, RoomHistory history, RoomPublisher publisher, HubMetrics metrics, BatchPolicy batchPolicy,
     Optional<TokenVerifier> verifier, ConnectionCounter connections, OriginPolicy origins, RequestRelay requests,
-    VertxInternals internals, ApiRoutes api, NodeSessions sessions) {
+    VertxInternals internals, ApiRoutes api, NodeSessions sessions, BackendHooks hooks) {
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   {@code sid} cookie it sees, and refuses any other with 401;</li>
  *   <li>{@code POST /announce?room=R} (its own route) publishes the request's body to the room.</li>
  * </ul>
- * Run it with {@code mvn -q -pl examples/embedded exec:java}: the application on port 8090, the hub on 8091.
+ * {@link #main} runs it with the application on port 8090 and the hub on 8091.
  */
 public final class EmbeddedExample {
   public static final String COOKIE = "sid";

@@ -1,5 +1,6 @@
 package dev.hub.app;
 
+import dev.hub.boot.Hub;
 import dev.hub.config.HubConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -50,10 +50,10 @@ public final class TestCluster implements AutoCloseable {
   }
 
   private static TestCluster start(TestCluster cluster, int size) {
-    List<Future<dev.hub.app.Hub>> starting = IntStream.range(0, size)
+    List<Future<dev.hub.boot.Hub>> starting = IntStream.range(0, size)
         .mapToObj(cluster::startNode).toList();
     try {
-      for (Future<dev.hub.app.Hub> node : starting) {
+      for (Future<dev.hub.boot.Hub> node : starting) {
         cluster.nodes.add(cluster.wrap(node.await(180, TimeUnit.SECONDS)));
       }
     } catch (Exception e) {
@@ -124,11 +124,11 @@ public final class TestCluster implements AutoCloseable {
     }
   }
 
-  private TestHub wrap(dev.hub.app.Hub hub) {
+  private TestHub wrap(dev.hub.boot.Hub hub) {
     return TestHub.of(hub, webSockets);
   }
 
-  private Future<dev.hub.app.Hub> startNode(int index) {
+  private Future<dev.hub.boot.Hub> startNode(int index) {
     List<String> flags = new ArrayList<>(List.of(
         "node.name", "node-" + (index + 1),
         "cluster.enabled", "true",

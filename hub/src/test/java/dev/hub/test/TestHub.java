@@ -1,7 +1,7 @@
 package dev.hub.test;
 
 import dev.hub.app.ConfigLoader;
-import dev.hub.app.Hub;
+import dev.hub.boot.Hub;
 import dev.hub.config.HubConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -40,6 +40,16 @@ public final class TestHub implements AutoCloseable {
   public static TestHub start(Vertx vertx, String... overrides) {
     try {
       return new TestHub(Hub.start(config(overrides), vertx).await(60, TimeUnit.SECONDS), WsClient.clientOn(vertx));
+    } catch (Exception e) {
+      throw new IllegalStateException("hub did not start", e);
+    }
+  }
+
+  /** As {@link #start(Vertx, String...)}, with an embedding application's own hooks. */
+  public static TestHub start(Vertx vertx, dev.hub.api.Hooks hooks, String... overrides) {
+    try {
+      return new TestHub(Hub.start(config(overrides), vertx, hooks).await(60, TimeUnit.SECONDS),
+          WsClient.clientOn(vertx));
     } catch (Exception e) {
       throw new IllegalStateException("hub did not start", e);
     }

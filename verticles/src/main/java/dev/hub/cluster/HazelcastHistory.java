@@ -36,7 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class HazelcastHistory implements RoomHistory {
   static final String LOGS = "hub.history";
-  /** How often an uncertain append asks its owner again, and for how long at most. */
+  /** How often an uncertain append asks its owner again. */
   private static final long VERIFY_EVERY_MS = 250;
 
   private final Vertx vertx;
@@ -46,6 +46,7 @@ public final class HazelcastHistory implements RoomHistory {
   private final int size;
   private final long ttlMs;
   private final int quorum;
+  /** How long an append may wait for its owner, and for the verdict on a backup it may have missed. */
   private final long verifyForMs;
   private final KeyedBatches<String, Waiting> appends;
   private final List<Runnable> lineWatchers = new CopyOnWriteArrayList<>();
@@ -113,10 +114,24 @@ public final class HazelcastHistory implements RoomHistory {
   private Future<Void> append(String room, List<Waiting> batch) {
     List<KeptEvent.Draft> drafts = batch.stream().map(Waiting::draft).toList();
     Promise<Void> done = Promise.promise();
+    // A member cut off mid-call can hold an operation for minutes: its publishers are answered in bounded time.
+    // What the owner keeps after that is delivered from the history, and a retry of its id is recognised there.
+    long patience = vertx.setTimer(verifyForMs, t -> {
+      if (done.tryComplete()) {
+        ProtocolException late = new ProtocolException(ErrorCode.UNAVAILABLE,
+            "the cluster did not keep this event in time; send it again");
+        batch.forEach(w -> w.context().runOnContext(v -> w.appended().tryFail(late)));
+      }
+    });
     logs.submitToKey(room, new LogAppend(drafts, size, ttlMs, quorum)).whenComplete((outcome, failure) -> {
-      done.complete();
+      vertx.cancelTimer(patience);
+      if (!done.tryComplete()) {
+        return;
+      }
       if (failure != null) {
-        batch.forEach(w -> w.context().runOnContext(v -> w.appended().fail(failure)));
+        ProtocolException unreachable = new ProtocolException(ErrorCode.UNAVAILABLE,
+            "the cluster could not keep this event (" + failure.getMessage() + "); send it again");
+        batch.forEach(w -> w.context().runOnContext(v -> w.appended().fail(unreachable)));
       } else if (outcome.refused()) {
         ProtocolException refused = belowQuorum();
         batch.forEach(w -> w.context().runOnContext(v -> w.appended().fail(refused)));

@@ -23,6 +23,12 @@ import java.util.List;
 public record HttpConfig(String host, int port, List<String> allowedOrigins, List<String> allowedHosts,
     List<String> trustedProxies, long idleTimeoutMs, boolean vertxInternals) {
 
+  /** The same settings on another address. */
+  public HttpConfig at(String otherHost, int otherPort) {
+    return new HttpConfig(otherHost, otherPort, allowedOrigins, allowedHosts, trustedProxies, idleTimeoutMs,
+        vertxInternals);
+  }
+
   /** Loopback: a hub with auth off must not be exposed by accident. */
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** The port a single node listens on. */

@@ -19,14 +19,16 @@ public record HubConfig(
     ShutdownConfig shutdown,
     ClusterConfig cluster,
     AuthConfig auth,
-    NatsConfig nats) {
+    NatsConfig nats,
+    HooksConfig hooks) {
 
   /** The embedded defaults: a single node on 127.0.0.1:8080. */
   public static HubConfig defaults() {
     return new HubConfig(NodeConfig.defaults(), HttpConfig.defaults(), HeartbeatConfig.defaults(),
         LimitsConfig.defaults(), PresenceConfig.defaults(), BatchConfig.defaults(), HistoryConfig.defaults(),
         DedupConfig.defaults(),
-        ShutdownConfig.defaults(), ClusterConfig.defaults(), AuthConfig.defaults(), NatsConfig.defaults());
+        ShutdownConfig.defaults(), ClusterConfig.defaults(), AuthConfig.defaults(), NatsConfig.defaults(),
+        HooksConfig.defaults());
   }
 
   /**
@@ -55,6 +57,7 @@ public record HubConfig(
         "http.idleTimeoutMs", "must be 0 (never) or at least twice heartbeat.intervalMs (" + 2 * heartbeat.intervalMs()
             + "), or connections that only carry heartbeats would be cut");
     nats.validate(problems);
+    hooks.validate(problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0));
     }

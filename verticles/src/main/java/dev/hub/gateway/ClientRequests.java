@@ -1,7 +1,9 @@
 package dev.hub.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.api.PublishHook;
 import dev.hub.history.RoomHistory;
+import dev.hub.hooks.BackendHooks;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.node.RequestRelay;
 import dev.hub.presence.PresenceService;
@@ -30,6 +32,7 @@ final class ClientRequests {
   private final RoomPublisher publisher;
   private final RoomHistory history;
   private final RequestRelay relay;
+  private final BackendHooks hooks;
   private final HubMetrics metrics;
   private final LocalRooms rooms;
   private final ShardSessions sessions;
@@ -45,6 +48,7 @@ final class ClientRequests {
     this.publisher = ports.publisher();
     this.history = ports.history();
     this.relay = ports.requests();
+    this.hooks = ports.hooks();
     this.metrics = ports.metrics();
     this.rooms = rooms;
     this.sessions = sessions;
@@ -119,9 +123,20 @@ final class ClientRequests {
     if (Names.isPattern(room)) {
       return patterns.join(session, join.ref(), room).map(ack -> reply(session, ack));
     }
+    if (!session.rooms().contains(room) && hooks.asksJoin(room, session.identity().permissions())) {
+      // The session's later requests wait in its queue meanwhile, so their order holds.
+      return hooks.join(session.user(), session.id(), room, session.identity().meta())
+          .compose(allowed -> joinAllowed(session, join));
+    }
     if (!session.identity().permissions().mayJoin(room)) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow joining " + room);
     }
+    return joinAllowed(session, join);
+  }
+
+  /** A join of a room (not a pattern) the session may join. */
+  private Future<Void> joinAllowed(Session session, ClientFrame.Join join) {
+    String room = join.room();
     boolean kept = history.covers(room);
     if (session.rooms().contains(room)) {
       holdForSnapshot(session, join);
@@ -222,8 +237,18 @@ final class ClientRequests {
       }
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow publishing to " + publish.room());
     }
+    if (hooks.asksPublish(publish.room())) {
+      // The session's later requests wait in its queue for the answer, so their order holds.
+      return hooks.publish(new PublishHook.Request(session.user(), session.id(), publish.room(), publish.event(),
+          publish.data(), publish.id())).compose(data -> place(session, publish, data));
+    }
+    return place(session, publish, publish.data());
+  }
+
+  /** Publishes an allowed event, with {@code data} (the client's, or the publish hook's in its place). */
+  private Future<Void> place(Session session, ClientFrame.Publish publish, JsonNode data) {
     RoomPublisher.Publishing publishing = publisher.publish(new Publication.FromClient(publish.room(),
-        publish.event(), publish.data(), publish.id(), session.user(), session.id(), publish.echo()));
+        publish.event(), data, publish.id(), session.user(), session.id(), publish.echo()));
     publishing.result()
         .onSuccess(result -> reply(session, new ServerFrame.Ack(publish.ref(), null, null, result.id())))
         .onFailure(e -> failed(session, publish.ref(), e));

@@ -6,6 +6,7 @@ import dev.hub.auth.OriginPolicy;
 import dev.hub.auth.TokenVerifier;
 import dev.hub.config.HubConfig;
 import dev.hub.history.RoomHistory;
+import dev.hub.hooks.BackendHooks;
 import dev.hub.http.ApiRoutes;
 import dev.hub.metrics.HubMetrics;
 import dev.hub.node.NodeIdentity;
@@ -25,9 +26,10 @@ import java.util.Optional;
  * @param requests where {@code request} frames go: the NATS bridge, or {@link RequestRelay#UNAVAILABLE}
  * @param sessions where each gateway lists its sessions for node-wide work
  * @param bans the users refused at the upgrade
+ * @param hooks the hooks that decide connects, joins and publishes ({@link BackendHooks#NONE} for none)
  */
 public record GatewayPorts(HubConfig config, NodeIdentity identity, NodeState state, PresenceService presence,
     RoomBroker broker, RoomHistory history, RoomPublisher publisher, HubMetrics metrics, BatchPolicy batchPolicy,
     Optional<TokenVerifier> verifier, ConnectionCounter connections, OriginPolicy origins, RequestRelay requests,
-    VertxInternals internals, ApiRoutes api, NodeSessions sessions, BanStore bans) {
+    VertxInternals internals, ApiRoutes api, NodeSessions sessions, BanStore bans, BackendHooks hooks) {
 }

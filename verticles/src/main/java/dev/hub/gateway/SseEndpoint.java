@@ -1,5 +1,6 @@
 package dev.hub.gateway;
 
+import dev.hub.hooks.BackendHooks;
 import dev.hub.protocol.ClientFrame;
 import dev.hub.protocol.ErrorCode;
 import dev.hub.protocol.Names;
@@ -17,7 +18,8 @@ import java.util.Set;
 /**
  * {@code GET /sse?rooms=R1,R2} (PROTOCOL.md section 3): the same session as a WebSocket's, over Server-Sent
  * Events. The rooms are checked before the stream starts (400 for a bad or missing name or too many, 403 for
- * one the token does not allow), then joined in order as the client's own joins would be, each history room
+ * one the token does not allow; one the join hook decides is asked as it is joined, and refused with an
+ * {@code error} event), then joined in order as the client's own joins would be, each history room
  * from {@code Last-Event-ID} (header, or {@code ?lastEventId=}).
  */
 final class SseEndpoint {
@@ -25,6 +27,7 @@ final class SseEndpoint {
   private static final String RETRY = "retry: 2000\n\n";
 
   private final Admission admission;
+  private final BackendHooks hooks;
   private final ShardSessions sessions;
   private final ClientRequests requests;
   private final int maxRooms;
@@ -33,6 +36,7 @@ final class SseEndpoint {
 
   SseEndpoint(GatewayPorts ports, Admission admission, ShardSessions sessions, ClientRequests requests) {
     this.admission = admission;
+    this.hooks = ports.hooks();
     this.sessions = sessions;
     this.requests = requests;
     this.maxRooms = ports.config().limits().maxRoomsPerSession();
@@ -41,9 +45,13 @@ final class SseEndpoint {
   }
 
   void open(RoutingContext ctx) {
-    admission.admit(ctx.request(), (request, admitted) -> {
+    admission.admit(ctx.request(), "sse", (request, admitted) -> {
       Set<String> rooms = rooms(request.getParam("rooms"));
       for (String room : rooms) {
+        if (!Names.isPattern(room) && hooks.asksJoin(room, admitted.identity().permissions())) {
+          // The join hook decides it when the session joins it, first thing on the stream.
+          continue;
+        }
         if (Names.isPattern(room) ? !admitted.identity().permissions().mayJoinPattern(room)
             : !admitted.identity().permissions().mayJoin(room)) {
           return Future.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,

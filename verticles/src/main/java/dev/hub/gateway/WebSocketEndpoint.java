@@ -37,7 +37,7 @@ final class WebSocketEndpoint {
    * forwarded-header parsing, CORS, which browsers do not apply to WebSockets).
    */
   void upgrade(HttpServerRequest request) {
-    admission.admit(request, (r, admitted) -> r.toWebSocket().map(socket -> {
+    admission.admit(request, "websocket", (r, admitted) -> r.toWebSocket().map(socket -> {
       internals.upgraded(r.connection(), socket);
       accept(socket, admitted.identity(), admitted.address());
       return socket;

@@ -1,4 +1,4 @@
-package dev.hub.app;
+package dev.hub.boot;
 
 import dev.hub.auth.BanStore;
 import dev.hub.auth.ConnectionCounter;
@@ -12,7 +12,15 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.hub.cluster.HazelcastHistory;
 import dev.hub.cluster.HazelcastPresenceStore;
 import dev.hub.cluster.NodeFailureCleanup;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hub.api.Hooks;
+import dev.hub.api.HubServer;
+import dev.hub.api.RoomMember;
+import dev.hub.api.UserPresence;
 import dev.hub.config.HubConfig;
+import dev.hub.hooks.BackendHooks;
+import dev.hub.metrics.HookMetrics;
+import dev.hub.room.Publication;
 import dev.hub.control.ControlService;
 import dev.hub.control.ControlVerticle;
 import dev.hub.gateway.GatewayPorts;
@@ -73,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * to any of them after start. Single-node parts (in-memory presence, local fan-out) or clustered ones
  * (Hazelcast presence, fan-out over the clustered event bus) sit behind the same interfaces.
  */
-public final class Hub {
+public final class Hub implements HubServer {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
   /** What differs between one node and a cluster member: the shared state and the cluster's own parts. */
@@ -95,10 +103,12 @@ public final class Hub {
   private final List<Supplier<Future<Void>>> beforeClose;
   /** The NATS bridge, or {@code null}: it gets its own share of the grace at a stop. */
   private final NatsBridge bridge;
+  private final RoomPublisher publisher;
+  private final ControlService control;
 
   private Hub(VertxShare share, HubConfig config, NodeIdentity identity, NodeState state, PresenceService presence,
       NodeSessions sessions, int port, String presenceDeployment, List<Supplier<Future<Void>>> beforeClose,
-      NatsBridge bridge) {
+      NatsBridge bridge, RoomPublisher publisher, ControlService control) {
     this.vertx = share.vertx();
     this.share = share;
     this.config = config;
@@ -110,6 +120,8 @@ public final class Hub {
     this.presenceDeployment = presenceDeployment;
     this.beforeClose = beforeClose;
     this.bridge = bridge;
+    this.publisher = publisher;
+    this.control = control;
   }
 
   /**
@@ -172,7 +184,8 @@ public final class Hub {
     return broker.start()
         // The bans are read whole before the first upgrade is checked against them.
         .compose(v -> bans.start())
-        .compose(v -> wire(share, config, identity, publicKey, port, eventLoops, shared, beforeClose))
+        .compose(v -> wire(share, config, identity, publicKey, port, eventLoops, shared, beforeClose,
+            new Hooks()))
         .onSuccess(hub -> {
           NodeFailureCleanup cleanup = new NodeFailureCleanup(hazelcast, store, hub.presence);
           cleanup.start();
@@ -191,13 +204,27 @@ public final class Hub {
    * @throws IllegalArgumentException when {@code cluster.enabled} is set
    */
   public static Future<Hub> start(HubConfig config, Vertx vertx) {
+    return start(config, vertx, new Hooks());
+  }
+
+  /**
+   * As {@link #start(HubConfig, Vertx)}, with the embedding application's own hooks ({@link HubServer#start}).
+   *
+   * @throws IllegalArgumentException when {@code cluster.enabled} is set, or a hook is given both in-process and
+   *     by {@code hooks.*.url}
+   */
+  public static Future<Hub> start(HubConfig config, Vertx vertx, Hooks hooks) {
     if (config.cluster().enabled()) {
       throw new IllegalArgumentException("a cluster member starts on its own clustered Vert.x: use start(config)");
     }
-    return startSingle(config, VertxShare.borrowed(vertx), Runtime.getRuntime().availableProcessors());
+    return startSingle(config, VertxShare.borrowed(vertx), Runtime.getRuntime().availableProcessors(), hooks);
   }
 
   private static Future<Hub> startSingle(HubConfig config, VertxShare share, int eventLoops) {
+    return startSingle(config, share, eventLoops, new Hooks());
+  }
+
+  private static Future<Hub> startSingle(HubConfig config, VertxShare share, int eventLoops, Hooks hooks) {
     int port = port(config);
     LocalHistory history = new LocalHistory(share.vertx(), config.history());
     Shared single = new Shared(new LocalPresenceStore(), new LocalRoomBroker(), new LocalDedup(config.dedup()),
@@ -208,7 +235,7 @@ public final class Hub {
       return Future.succeededFuture();
     });
     return wire(share, config, identity(config, port), TokenVerifier.readPublicKey(config.auth()), port, eventLoops,
-        single, beforeClose);
+        single, beforeClose, hooks);
   }
 
   private static int port(HubConfig config) {
@@ -225,9 +252,16 @@ public final class Hub {
    * every publish and join from the first client on), then one gateway per event loop.
    */
   private static Future<Hub> wire(VertxShare share, HubConfig config, NodeIdentity identity, String publicKey,
-      int port, int eventLoops, Shared shared, List<Supplier<Future<Void>>> beforeClose) {
+      int port, int eventLoops, Shared shared, List<Supplier<Future<Void>>> beforeClose, Hooks applicationHooks) {
     Vertx vertx = share.vertx();
     HubMetrics metrics = new HubMetrics(shared.broker()::localRooms);
+    BackendHooks hooks;
+    try {
+      hooks = BackendHooks.of(vertx, config.hooks(), applicationHooks, new HookMetrics(metrics.registry()));
+    } catch (IllegalArgumentException e) {
+      return share.release().transform(v -> Future.failedFuture(e));
+    }
+    beforeClose.add(hooks::close);
     Gauge.builder("hub.history.rooms", shared.history(), RoomHistory::roomsHeld)
         .description("rooms whose history this node holds (on a cluster, the primary copies)")
         .register(metrics.registry());
@@ -253,9 +287,9 @@ public final class Hub {
     Optional<TokenVerifier> verifier = config.auth().enabled()
         ? Optional.of(new TokenVerifier(vertx, config.auth(), publicKey)) : Optional.empty();
     OriginPolicy origins = new OriginPolicy(config.http().allowedOrigins(), config.auth().enabled());
+    ControlService control = new ControlService(vertx.eventBus(), presence.queries(), shared.bans());
     ApiRoutes api = new ApiRoutes(new ApiPorts(config, state, presence.queries(), shared.history(), publisher,
-        metrics, origins, verifier, bridge != null ? bridge.deadLetters() : DeadLetters.NONE,
-        new ControlService(vertx.eventBus(), presence.queries(), shared.bans())));
+        metrics, origins, verifier, bridge != null ? bridge.deadLetters() : DeadLetters.NONE, control));
     VertxInternals internals = VertxInternals.probe(config.http().vertxInternals(),
         GatewayVerticle.decoderFrameLimit(config.limits().maxFrameBytes()));
     metrics.vertxInternals(internals.active());
@@ -263,8 +297,8 @@ public final class Hub {
     GatewayPorts gateway = new GatewayPorts(config, identity, state, presence, shared.broker(), shared.history(),
         publisher, metrics,
         new BatchPolicy(config.batch().events()), verifier, new ConnectionCounter(config.limits().connectionsPerIp()),
-        origins, bridge != null ? bridge.requests() : RequestRelay.UNAVAILABLE, internals, api, sessions,
-        shared.bans());
+        origins, hooks.requests(bridge != null ? bridge.requests() : RequestRelay.UNAVAILABLE), internals, api, sessions,
+        shared.bans(), hooks);
 
     return deployBridge(share, bridge, beforeClose)
         .compose(v -> share.deploy(new PresenceVerticle(presence, config.presence(), sessions::reassertPresence)))
@@ -275,7 +309,7 @@ public final class Hub {
             // The control API's commands reach this node's sessions once its gateways hold them.
             .compose(gateways -> share.deploy(new ControlVerticle(identity.name(), sessions)))
             .map(id -> new Hub(share, config, identity, state, presence, sessions, port, presenceId, beforeClose,
-                bridge)))
+                bridge, publisher, control)))
         .recover(failure -> share.release().transform(v -> Future.failedFuture(failure)));
   }
 
@@ -295,8 +329,56 @@ public final class Hub {
     });
   }
 
+  @Override
   public int port() {
     return port;
+  }
+
+  @Override
+  public String nodeName() {
+    return identity.name();
+  }
+
+  /** The identity an embedding application's publishes are deduplicated under, as an API key's are. */
+  private static final String APPLICATION = "application";
+
+  @Override
+  public Future<String> publish(String room, String event, JsonNode data) {
+    return publisher.publish(new Publication.FromApi(room, event, data, null, APPLICATION)).result()
+        .map(RoomPublisher.Result::id);
+  }
+
+  @Override
+  public Future<List<RoomMember>> members(String room) {
+    return presence.queries().members(room).map(members -> members.stream()
+        .map(m -> new RoomMember(m.user(), m.session(), m.node(), m.joinedAt(), m.meta(), m.state())).toList());
+  }
+
+  @Override
+  public Future<Integer> count(String room) {
+    return presence.queries().count(room);
+  }
+
+  @Override
+  public Future<UserPresence> user(String user) {
+    return presence.queries().user(user).map(found -> new UserPresence(found.user(), found.online(),
+        found.sessions().stream().map(s -> new UserPresence.Session(s.session(), s.node(), s.rooms(),
+            s.connectedAt(), s.lastSeen())).toList()));
+  }
+
+  @Override
+  public Future<Integer> disconnectUser(String user) {
+    return control.disconnectUser(user);
+  }
+
+  @Override
+  public Future<Void> disconnectSession(String session) {
+    return control.disconnectSession(session).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return stop();
   }
 
   /** The node's Vert.x instance, for what embeds the hub (its event-bus interceptors, its metrics). */

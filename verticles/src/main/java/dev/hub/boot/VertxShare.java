@@ -1,4 +1,4 @@
-package dev.hub.app;
+package dev.hub.boot;
 
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;

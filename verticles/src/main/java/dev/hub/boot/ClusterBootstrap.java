@@ -1,4 +1,4 @@
-package dev.hub.app;
+package dev.hub.boot;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;

@@ -27,6 +27,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -79,9 +80,11 @@ class SseSlowReaderTest {
 
       String pad = "x".repeat(EVENT_PAD_CHARS);
       int published = 0;
-      while (metricOrZero(hub, "hub_closes_total{code=\"4008\"}") < STALLED_STREAMS) {
+      // Each stalled stream goes as a slow consumer (4008) or, when its writes stop completing first, by the idle
+      // timeout: whichever comes first on this machine, it leaves the room.
+      while (roomPresenceCount(hub, room) > 1) {
         if (published >= MAX_EVENTS) {
-          fail("the stalled readers were not all closed with 4008 after " + published + " events");
+          fail("the stalled readers were not all closed after " + published + " events");
         }
         for (int i = 0; i < PUBLISH_CHUNK; i++, published++) {
           JsonNode ack = publisher.request("type", "publish", "room", room, "event", "bulk", "echo", false,
@@ -90,6 +93,10 @@ class SseSlowReaderTest {
         }
       }
       assertEquals(1, roomPresenceCount(hub, room), "only the publisher is left in the room");
+      if (!Arrays.asList(config).contains("http.idleTimeoutMs")) {
+        Eventually.until("every stalled reader counted as a slow consumer",
+            () -> metricOrZero(hub, "hub_closes_total{code=\"4008\"}"), n -> n == STALLED_STREAMS);
+      }
 
       List<Integer> clientPorts = streams.stream().map(StalledClient::localPort).toList();
       Eventually.until("the hub's end of every stalled stream closed",

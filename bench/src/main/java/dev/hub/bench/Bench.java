@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks of the hub. Each scenario starts what it measures, prints a table and writes JSON.",
     subcommands = {FanOut.class, ManyRooms.class, Batching.class, CrossNodeLatency.class, AuthCost.class, NatsLatency.class, NatsOutage.class,
-        Capacity.class, PresenceLatency.class, PatternFanOut.class, PatternRouting.class, IdleCost.class, ReconnectStorm.class})
+        Capacity.class, PresenceLatency.class, PatternFanOut.class, PatternRouting.class, IdleCost.class, ReconnectStorm.class,
+        Soak.class})
 public final class Bench {
 
   public static void main(String[] args) {

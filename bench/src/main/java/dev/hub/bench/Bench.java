@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = "Benchmarks of the hub. Each scenario starts what it measures, prints a table and writes JSON.",
     subcommands = {FanOut.class, ManyRooms.class, Batching.class, CrossNodeLatency.class, AuthCost.class, NatsLatency.class, NatsOutage.class,
         Capacity.class, PresenceLatency.class, PatternFanOut.class, PatternRouting.class, IdleCost.class, ReconnectStorm.class,
-        NetworkSplit.class})
+        NetworkSplit.class, Soak.class})
 public final class Bench {
 
   public static void main(String[] args) {

@@ -55,6 +55,14 @@ final class HeapProbe {
     return kib * 1024;
   }
 
+  /**
+   * {@code jcmd PID GC.class_histogram}: the live instances and bytes of every class after a full collection, one
+   * line each, largest first, and a {@code Total} line.
+   */
+  static String classHistogram(long pid) {
+    return jcmd(pid, "GC.class_histogram");
+  }
+
   /** Runs jcmd with its output in a file, so that a jcmd that hangs is given up on after a minute. */
   private static String jcmd(long pid, String command) {
     try {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -21,6 +22,8 @@ import sun.misc.Signal;
     footer = {"", "Configuration: defaults, then --config FILE, then HUB_* environment variables, then flags.",
         "Every key is documented in config/hub.yaml."})
 public final class Main implements Callable<Integer> {
+  /** Forming a cluster on a loaded machine can take a minute or more; past this the start has failed. */
+  private static final int START_LIMIT_SECONDS = 180;
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
   private Path config;
@@ -59,9 +62,13 @@ public final class Main implements Callable<Integer> {
     loader.warnings().forEach(log::warn);
     Hub hub;
     try {
-      hub = Hub.start(hubConfig).await(60, TimeUnit.SECONDS);
+      hub = Hub.start(hubConfig).await(START_LIMIT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      System.err.println("hub: did not start within " + START_LIMIT_SECONDS + " s (the cluster did not form, or the "
+          + "machine is overloaded)");
+      return 1;
     } catch (Exception e) {
-      System.err.println("hub: could not start: " + e.getMessage());
+      System.err.println("hub: could not start: " + e);
       return 1;
     }
     log.info("hub node {} listening on http://{}:{} (WebSocket at /ws)", hub.name(),

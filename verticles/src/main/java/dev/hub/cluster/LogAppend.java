@@ -1,7 +1,5 @@
 package dev.hub.cluster;
 
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceAware;
 import dev.hub.history.KeptEvent;
 import dev.hub.history.RoomLog;
 import java.io.Serializable;
@@ -12,7 +10,7 @@ import java.util.Map;
  * Appends a batch of a room's events on the member that owns the room's log, after deciding its line
  * ({@link LogLine}): so an event's {@code (epoch, seq)} is given out once, by one member, in one step.
  */
-final class LogAppend extends LogLine<LogAppend.Outcome> implements HazelcastInstanceAware {
+final class LogAppend extends LogLine<LogAppend.Outcome> {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -28,22 +26,11 @@ final class LogAppend extends LogLine<LogAppend.Outcome> implements HazelcastIns
 
   private final List<KeptEvent.Draft> drafts;
   private final int size;
-  private transient HazelcastInstance hazelcast;
 
   LogAppend(List<KeptEvent.Draft> drafts, int size, long ttlMs, int quorum) {
     super(ttlMs, quorum);
     this.drafts = drafts;
     this.size = size;
-  }
-
-  @Override
-  public void setHazelcastInstance(HazelcastInstance hazelcast) {
-    this.hazelcast = hazelcast;
-  }
-
-  @Override
-  protected List<String> currentMembers() {
-    return members(hazelcast);
   }
 
   @Override

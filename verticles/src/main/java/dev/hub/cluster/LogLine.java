@@ -1,6 +1,7 @@
 package dev.hub.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import dev.hub.history.RoomLog;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Map;
  * under other members than its last write's is witnessed anew. The decision is taken once, on the primary, and
  * carried to the backup with the processor, so both copies hold the same line.
  */
-abstract class LogLine<R> implements EntryProcessor<String, RoomLog, R> {
+abstract class LogLine<R> implements EntryProcessor<String, RoomLog, R>, HazelcastInstanceAware {
   private static final long serialVersionUID = 1L;
 
   /** The members that hold data, oldest first, as Hazelcast lists them; lite members hold no log. */
@@ -38,8 +39,18 @@ abstract class LogLine<R> implements EntryProcessor<String, RoomLog, R> {
     this.now = System.currentTimeMillis();
   }
 
-  /** The members the owner sees; given by the owner's Hazelcast. */
-  protected abstract List<String> currentMembers();
+  /** The owner's Hazelcast, given where the processor runs. */
+  private transient HazelcastInstance hazelcast;
+
+  @Override
+  public void setHazelcastInstance(HazelcastInstance hazelcast) {
+    this.hazelcast = hazelcast;
+  }
+
+  /** The members the owner sees now. */
+  protected final List<String> currentMembers() {
+    return members(hazelcast);
+  }
 
   /** The members the owner saw when it decided. */
   protected final List<String> members() {

@@ -1,7 +1,5 @@
 package dev.hub.cluster;
 
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceAware;
 import dev.hub.history.RoomHistory;
 import dev.hub.history.RoomLog;
 import dev.hub.protocol.ClientFrame.Since;
@@ -13,7 +11,7 @@ import java.util.Map;
  * Reads a room's log on the member that owns it, after deciding its line ({@link LogLine}): a reader is never
  * told of an epoch that this side of a split may not go on with. Only the few bytes a question needs travel.
  */
-final class LogRead<R> extends LogLine<R> implements HazelcastInstanceAware {
+final class LogRead<R> extends LogLine<R> {
   private static final long serialVersionUID = 1L;
 
   /** A question to a room's log, answered where the log is. */
@@ -71,21 +69,10 @@ final class LogRead<R> extends LogLine<R> implements HazelcastInstanceAware {
   private final Question<R> question;
   /** A {@link Holds} verdict, decided on the primary and carried to the backup. */
   private boolean stands;
-  private transient HazelcastInstance hazelcast;
 
   LogRead(Question<R> question, long ttlMs, int quorum) {
     super(ttlMs, quorum);
     this.question = question;
-  }
-
-  @Override
-  public void setHazelcastInstance(HazelcastInstance hazelcast) {
-    this.hazelcast = hazelcast;
-  }
-
-  @Override
-  protected List<String> currentMembers() {
-    return members(hazelcast);
   }
 
   @Override
